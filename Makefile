@@ -1,0 +1,48 @@
+# Two commands: `make run` (set up, migrate, demo data, serve) and `make test` (set up, lint,
+# types, every test). Each sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format bench messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kalan needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/kalan migrate --noinput
+	$(BIN)/kalan demo
+	$(BIN)/kalan serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy kalan
+	$(BIN)/kalan makemigrations --check --dry-run
+
+test: lint
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Needs GNU gettext (msgfmt). French is the source language; English is the catalogue.
+messages: install
+	cd kalan && ../$(BIN)/django-admin makemessages -l en --no-obsolete --settings=kalan.settings --pythonpath=..
+	cd kalan && ../$(BIN)/django-admin compilemessages -l en --settings=kalan.settings --pythonpath=..
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

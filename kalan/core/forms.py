@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from kalan.core.errors import KalanError
+
+
+def form_add_error(form: forms.BaseForm, error: KalanError | ValidationError) -> None:
+    """Show a service's error at the field that caused it, or above the form when it has none."""
+    if isinstance(error, KalanError):
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, ValidationError(error.message, code=error.code))
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if field == NON_FIELD_ERRORS:
+                target = None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: works on phones and needs no JavaScript library."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with the browser hints a laptop at a venue needs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from kalan.core.models import GlobalModel
+
+
+class Place(GlobalModel):
+    """Country → region → town (or cercle). Mali's map is data, loaded from a file, not code."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("pays")
+        REGION = "region", _("région")
+        DISTRICT = "district", _("district")
+        CERCLE = "cercle", _("cercle")
+        TOWN = "town", _("ville")
+
+    name = models.CharField(_("nom"), max_length=120)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=12, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("dans"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    established = models.PositiveSmallIntegerField(_("année de création"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "kind", "name"], name="place_unique_in_parent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="country", parent__isnull=True)
+                | (~models.Q(kind="country") & models.Q(parent__isnull=False)),
+                name="place_only_countries_are_roots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region(self) -> Place | None:
+        """The region (or district) this place lies in, itself included."""
+        place: Place | None = self
+        while place is not None and place.kind not in (self.Kind.REGION, self.Kind.DISTRICT):
+            place = place.parent
+        return place
+
+
+class Corps(GlobalModel):
+    """A force whose officers attend: gendarmerie, police, garde nationale, protection civile…"""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    short_name = models.CharField(_("nom court"), max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("corps")
+        verbose_name_plural = _("corps")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Rank(GlobalModel):
+    """A rank inside one corps, ordered from the most junior (1) upwards."""
+
+    class Group(models.TextChoices):
+        OFFICER = "officer", _("officier")
+        NCO = "nco", _("sous-officier")
+        ENLISTED = "enlisted", _("homme du rang")
+        CIVILIAN = "civilian", _("civil")
+
+    corps = models.ForeignKey(
+        Corps, verbose_name=_("corps"), on_delete=models.CASCADE, related_name="ranks"
+    )
+    name = models.CharField(_("grade"), max_length=80)
+    abbreviation = models.CharField(_("abréviation"), max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    group = models.CharField(_("catégorie"), max_length=10, choices=Group.choices)
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        ordering = ["corps__order", "corps__name", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["corps", "name"], name="rank_unique_name_in_corps"),
+            models.UniqueConstraint(fields=["corps", "order"], name="rank_unique_order_in_corps"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(GlobalModel):
+    """A brigade, a commissariat, a company…: where an officer serves."""
+
+    class Kind(models.TextChoices):
+        BRIGADE = "brigade", _("brigade")
+        COMPANY = "company", _("compagnie")
+        LEGION = "legion", _("légion")
+        GROUP = "group", _("groupement")
+        SQUADRON = "squadron", _("escadron")
+        COMMISSARIAT = "commissariat", _("commissariat")
+        POST = "post", _("poste")
+        DIRECTION = "direction", _("direction")
+        SCHOOL = "school", _("école")
+        OTHER = "other", _("autre")
+
+    corps = models.ForeignKey(
+        Corps, verbose_name=_("corps"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(_("nom"), max_length=160)
+    kind = models.CharField(_("type"), max_length=15, choices=Kind.choices, default=Kind.OTHER)
+    place = models.ForeignKey(
+        Place, verbose_name=_("lieu"), on_delete=models.PROTECT, related_name="units"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("unité supérieure"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("unité")
+        verbose_name_plural = _("unités")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corps", "place", "name"], name="unit_unique_name_in_corps_place"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="unit_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(GlobalModel):
+    """One record per human being across every workshop they attend."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("femme")
+        MALE = "M", _("homme")
+
+    last_name = models.CharField(_("nom"), max_length=80)
+    first_names = models.CharField(_("prénoms"), max_length=120)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    corps = models.ForeignKey(
+        Corps,
+        verbose_name=_("corps"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        null=True,
+        blank=True,
+    )
+    rank = models.ForeignKey(
+        Rank,
+        verbose_name=_("grade"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        null=True,
+        blank=True,
+    )
+    service_number = models.CharField(_("matricule"), max_length=30, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unité"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        null=True,
+        blank=True,
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["last_name", "first_names"]
+        indexes = [models.Index(Lower("last_name"), name="person_last_name_lower")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(sex__in=["F", "M"]), name="person_sex_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(last_name=""), name="person_last_name_required"
+            ),
+            # A service number identifies an officer inside their corps, and only there.
+            models.UniqueConstraint(
+                fields=["corps", "service_number"],
+                condition=~models.Q(service_number=""),
+                name="person_service_number_unique_in_corps",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_number="") | models.Q(corps__isnull=False),
+                name="person_service_number_needs_corps",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.rank_id and self.rank.corps_id != self.corps_id:
+            errors["rank"] = _("Ce grade n’appartient pas au corps choisi.")
+        if self.unit_id and self.unit.corps_id != self.corps_id:
+            errors["unit"] = _("Cette unité n’appartient pas au corps choisi.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_names}".strip()
+
+    @property
+    def display_rank(self) -> str:
+        return str(self.rank) if self.rank_id else ""

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kalan.people import selectors
+from kalan.people.models import Person
+from kalan.workshops.selectors import person_history
+
+PAGE_SIZE = 50
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.person_search(query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "people/person_list.html", {"page": page, "query": query})
+
+
+def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    try:
+        person = selectors.person_get(uid=uid)
+    except (Person.DoesNotExist, ValidationError):
+        raise Http404 from None
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "history": person_history(person=person)},
+    )

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from kalan.plans.models import Axis, StrategicPlan
+
+
+def plan_list() -> QuerySet[StrategicPlan]:
+    axes = Axis.objects.annotate(workshop_count=Count("workshops")).order_by("number")
+    return StrategicPlan.objects.select_related("organisation").prefetch_related(
+        Prefetch("axes", queryset=axes)
+    )
+
+
+def axis_detail(*, pk: int) -> Axis:
+    return Axis.objects.select_related("plan").prefetch_related("workshops__sessions").get(pk=pk)

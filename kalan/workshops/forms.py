@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kalan.core.forms import DateInput
+from kalan.people.models import Corps, Person, Place, Rank, Unit
+from kalan.plans.models import Axis, Partner
+from kalan.workshops.models import Enrollment, Session
+
+
+class WorkshopForm(forms.Form):
+    axis = forms.ModelChoiceField(
+        label=_("Axe stratégique"),
+        queryset=Axis.objects.select_related("plan").order_by("-plan__start_year", "number"),
+    )
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    general_objective = forms.CharField(
+        label=_("Objectif général"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    objectives = forms.CharField(
+        label=_("Objectifs spécifiques"),
+        help_text=_("Un objectif par ligne, dans l’ordre."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    target_audience = forms.CharField(label=_("Public cible"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Contexte"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean_objectives(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["objectives"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError(
+                _("Indiquez au moins un objectif spécifique."), code="required"
+            )
+        return lines
+
+
+class FundingForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Bailleur"), queryset=Partner.objects.all())
+    amount = forms.IntegerField(label=_("Montant (FCFA)"), min_value=0)
+
+
+FundingFormSet = forms.formset_factory(FundingForm, extra=2, can_delete=True)
+
+
+def _grouped_places() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Towns and cercles grouped under their region, for a select that reads like a map."""
+    places = Place.objects.filter(
+        kind__in=[Place.Kind.TOWN, Place.Kind.CERCLE, Place.Kind.DISTRICT]
+    ).select_related("parent")
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for place in places:
+        region = place.parent.name if place.kind != Place.Kind.DISTRICT and place.parent else ""
+        groups[region].append((place.pk, place.name))
+    return [(region, sorted(items, key=lambda i: i[1])) for region, items in sorted(groups.items())]
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "place",
+            "venue",
+            "start_date",
+            "end_date",
+            "capacity",
+            "half_days",
+            "per_diem_rate",
+            "transport_rate",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {
+            "per_diem_rate": _("Per diem par jour (FCFA)"),
+            "transport_rate": _("Forfait transport (FCFA)"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)
+        place.queryset = Place.objects.exclude(kind=Place.Kind.COUNTRY)
+        place.choices = [("", "---------"), *_grouped_places()]  # type: ignore[assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La date de fin précède la date de début."))
+        return data
+
+
+class EnrollExistingForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Personne"),
+        queryset=Person.objects.all(),
+        to_field_name="uid",
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Cette personne est introuvable.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Enrollment.Role.choices, initial=Enrollment.Role.PARTICIPANT
+    )
+    allow_over_capacity = forms.BooleanField(
+        label=_("Inscrire au-delà de la capacité"), required=False
+    )
+
+
+def _ranks_by_corps() -> list[tuple[str, list[tuple[int, str]]]]:
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for rank in Rank.objects.select_related("corps"):
+        groups[str(rank.corps)].append((rank.pk, rank.name))
+    return list(groups.items())
+
+
+def _units_by_corps() -> list[tuple[str, list[tuple[int, str]]]]:
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for unit in Unit.objects.select_related("corps", "place").order_by("corps__order", "name"):
+        groups[str(unit.corps)].append((unit.pk, f"{unit.name} ({unit.place})"))
+    return list(groups.items())
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "last_name",
+            "first_names",
+            "sex",
+            "corps",
+            "rank",
+            "service_number",
+            "unit",
+            "phone",
+            "email",
+        ]
+        widgets = {"sex": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        corps = self.fields["corps"]
+        assert isinstance(corps, forms.ModelChoiceField)
+        corps.queryset = Corps.objects.all()
+        # Without JavaScript a select cannot follow the corps: group the choices by corps instead.
+        self.fields["rank"].choices = [("", "---------"), *_ranks_by_corps()]  # type: ignore[attr-defined]
+        self.fields["unit"].choices = [("", "---------"), *_units_by_corps()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number, corps = (data.get("service_number") or "").strip(), data.get("corps")
+        if number and corps:
+            taken = Person.objects.filter(corps=corps, service_number=number)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "service_number",
+                    _("Ce matricule est déjà attribué dans ce corps."),
+                )
+        if number and not corps:
+            self.add_error("corps", _("Un matricule n’a de sens qu’avec un corps."))
+        return data
+
+
+class EnrollNewForm(PersonForm):
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Enrollment.Role.choices, initial=Enrollment.Role.PARTICIPANT
+    )
+    allow_over_capacity = forms.BooleanField(
+        label=_("Inscrire au-delà de la capacité"), required=False
+    )
+
+    def person_fields(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in PersonForm.Meta.fields}

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kalan.core.models import GlobalModel
+from kalan.people.models import Person, Place
+from kalan.plans.models import Axis, Partner
+
+
+class Workshop(GlobalModel):
+    """An atelier: one general objective, ordered specific objectives, one or more sessions."""
+
+    axis = models.ForeignKey(
+        Axis, verbose_name=_("axe stratégique"), on_delete=models.PROTECT, related_name="workshops"
+    )
+    title = models.CharField(_("intitulé"), max_length=300)
+    general_objective = models.TextField(_("objectif général"))
+    target_audience = models.CharField(_("public cible"), max_length=300, blank=True)
+    description = models.TextField(_("contexte"), blank=True)
+    funders = models.ManyToManyField(
+        Partner, through="Funding", verbose_name=_("bailleurs"), related_name="workshops"
+    )
+
+    class Meta:
+        verbose_name = _("atelier")
+        verbose_name_plural = _("ateliers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title=""), name="workshop_title_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Objective(GlobalModel):
+    """A specific objective of a workshop, in the order the workshop states them."""
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("atelier"), on_delete=models.CASCADE, related_name="objectives"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    text = models.TextField(_("objectif spécifique"))
+
+    class Meta:
+        verbose_name = _("objectif spécifique")
+        verbose_name_plural = _("objectifs spécifiques")
+        ordering = ["workshop", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "order"], name="objective_unique_order_in_workshop"
+            ),
+            models.CheckConstraint(condition=models.Q(order__gte=1), name="objective_order_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Funding(GlobalModel):
+    """What one partner gives one workshop, in the organisation's currency (no decimals)."""
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("atelier"), on_delete=models.CASCADE, related_name="fundings"
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("bailleur"), on_delete=models.PROTECT, related_name="fundings"
+    )
+    amount = models.PositiveBigIntegerField(_("montant"))
+
+    class Meta:
+        verbose_name = _("financement")
+        verbose_name_plural = _("financements")
+        ordering = ["workshop", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "partner"], name="funding_one_line_per_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.amount}"
+
+
+class Session(GlobalModel):
+    """One run of a workshop in one place on consecutive days."""
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("atelier"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    place = models.ForeignKey(
+        Place, verbose_name=_("localité"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    venue = models.CharField(_("lieu de la session"), max_length=200)
+    start_date = models.DateField(_("date de début"))
+    end_date = models.DateField(_("date de fin"))
+    capacity = models.PositiveSmallIntegerField(_("capacité"))
+    half_days = models.BooleanField(
+        _("présence par demi-journée"),
+        default=False,
+        help_text=_("Pointer la présence le matin et l’après-midi plutôt qu’une fois par jour."),
+    )
+    per_diem_rate = models.PositiveIntegerField(_("per diem par jour"), default=0)
+    transport_rate = models.PositiveIntegerField(_("forfait transport"), default=0)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start_date", "workshop", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="session_end_not_before_start",
+                violation_error_message=_("La date de fin précède la date de début."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="session_capacity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "number"], name="session_unique_number_in_workshop"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(workshop)s — session %(number)s (%(place)s)") % {
+            "workshop": self.workshop,
+            "number": self.number,
+            "place": self.place,
+        }
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("La date de fin précède la date de début.")},
+                code="end_before_start",
+            )
+
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + dt.timedelta(days=n) for n in range(count)]
+
+    @property
+    def halves(self) -> list[str]:
+        """The parts of a day attendance is taken for."""
+        if self.half_days:
+            return [Attendance.Half.MORNING, Attendance.Half.AFTERNOON]
+        return [Attendance.Half.DAY]
+
+
+class EnrollmentRole(models.TextChoices):
+    PARTICIPANT = "participant", _("participant")
+    FACILITATOR = "facilitator", _("facilitateur")
+    ORGANISER = "organiser", _("organisateur")
+    OBSERVER = "observer", _("observateur")
+
+
+class EnrollmentStatus(models.TextChoices):
+    INVITED = "invited", _("invité")
+    CONFIRMED = "confirmed", _("confirmé")
+    ATTENDED = "attended", _("présent")
+    WITHDRAWN = "withdrawn", _("désisté")
+    NO_SHOW = "no_show", _("absent")
+
+
+class Enrollment(GlobalModel):
+    Role = EnrollmentRole
+    Status = EnrollmentStatus
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("personne"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    over_capacity = models.BooleanField(_("au-delà de la capacité"), default=False)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inscrit par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                name="enrollment_one_per_person_per_session",
+                violation_error_message=_("Cette personne est déjà inscrite à cette session."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=EnrollmentRole.values), name="enrollment_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=EnrollmentStatus.values),
+                name="enrollment_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.session}"
+
+
+class Attendance(GlobalModel):
+    """A person was there on that day (or that half-day). No row means not marked present."""
+
+    class Half(models.TextChoices):
+        DAY = "day", _("journée")
+        MORNING = "am", _("matin")
+        AFTERNOON = "pm", _("après-midi")
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("inscription"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    day = models.DateField(_("jour"))
+    half = models.CharField(_("période"), max_length=3, choices=Half.choices, default=Half.DAY)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pointé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        ordering = ["day", "half"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "day", "half"], name="attendance_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(half__in=["day", "am", "pm"]), name="attendance_half_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.person} {self.day} {self.half}"

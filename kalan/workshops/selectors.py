@@ -1,0 +1,175 @@
+"""Reads of workshops and sessions. Pages that list rows run a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kalan.people.models import Person
+from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
+
+
+def workshop_list() -> QuerySet[Workshop]:
+    return (
+        Workshop.objects.select_related("axis__plan")
+        .annotate(session_count=Count("sessions", distinct=True))
+        .order_by("-created_at")
+    )
+
+
+def workshop_detail(*, pk: int) -> Workshop:
+    return (
+        Workshop.objects.select_related("axis__plan__organisation")
+        .prefetch_related(
+            "objectives",
+            "fundings__partner",
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("place__parent").annotate(
+                    participant_count=Count(
+                        "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
+                    )
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class RosterRow:
+    enrollment: Enrollment
+    marks: list[bool]  # one per (day, half) column, in the order of SessionRoster.columns
+    present_count: int
+
+
+@dataclass
+class SessionRoster:
+    session: Session
+    columns: list[tuple[dt.date, str]]
+    rows: list[RosterRow]
+    column_totals: list[int] = field(default_factory=list)
+
+    @property
+    def participant_count(self) -> int:
+        return sum(1 for r in self.rows if r.enrollment.role == Enrollment.Role.PARTICIPANT)
+
+    @property
+    def person_days(self) -> float:
+        """Days of presence of participants; a half-day counts for half a day."""
+        weight = 0.5 if self.session.half_days else 1.0
+        return sum(
+            r.present_count * weight
+            for r in self.rows
+            if r.enrollment.role == Enrollment.Role.PARTICIPANT
+        )
+
+
+def session_get(*, uid: str) -> Session:
+    return Session.objects.select_related("workshop__axis__plan", "place__parent").get(uid=uid)
+
+
+def session_roster(*, session: Session) -> SessionRoster:
+    """The roster with one attendance mark per person per day: three queries, whatever the size."""
+    enrollments = (
+        session.enrollments.select_related("person__rank", "person__corps", "person__unit__place")
+        .prefetch_related(
+            Prefetch(
+                "attendances", queryset=Attendance.objects.only("enrollment_id", "day", "half")
+            )
+        )
+        .order_by("role", "person__last_name", "person__first_names")
+    )
+    columns = [(day, half) for day in session.days for half in session.halves]
+    index = {column: n for n, column in enumerate(columns)}
+    totals = [0] * len(columns)
+    rows = []
+    for enrollment in enrollments:
+        marks = [False] * len(columns)
+        for attendance in enrollment.attendances.all():
+            n = index.get((attendance.day, attendance.half))
+            if n is not None:
+                marks[n] = True
+                if enrollment.role == Enrollment.Role.PARTICIPANT:
+                    totals[n] += 1
+        rows.append(RosterRow(enrollment=enrollment, marks=marks, present_count=sum(marks)))
+    return SessionRoster(session=session, columns=columns, rows=rows, column_totals=totals)
+
+
+def sessions_current_and_coming(*, today: dt.date | None = None) -> QuerySet[Session]:
+    today = today or timezone.localdate()
+    return (
+        Session.objects.filter(end_date__gte=today)
+        .select_related("workshop", "place__parent")
+        .annotate(
+            participant_count=Count(
+                "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
+            )
+        )
+        .order_by("start_date")
+    )
+
+
+def sessions_recent(*, today: dt.date | None = None, limit: int = 5) -> QuerySet[Session]:
+    today = today or timezone.localdate()
+    return (
+        Session.objects.filter(end_date__lt=today)
+        .select_related("workshop", "place__parent")
+        .annotate(
+            participant_count=Count(
+                "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
+            )
+        )
+        .order_by("-start_date")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    workshops: int
+    sessions_held: int
+    persons_trained: int
+    women_trained: int
+    attendance_days: int
+
+
+def headline_numbers(*, today: dt.date | None = None) -> Headline:
+    """Programme totals: a person is trained once present at least once as a participant."""
+    today = today or timezone.localdate()
+    trained = Person.objects.filter(
+        enrollments__role=Enrollment.Role.PARTICIPANT,
+        enrollments__attendances__isnull=False,
+    ).distinct()
+    return Headline(
+        workshops=Workshop.objects.count(),
+        sessions_held=Session.objects.filter(start_date__lte=today).count(),
+        persons_trained=trained.count(),
+        women_trained=trained.filter(sex=Person.Sex.FEMALE).count(),
+        attendance_days=Attendance.objects.filter(enrollment__role=Enrollment.Role.PARTICIPANT)
+        .values("enrollment_id", "day")
+        .distinct()
+        .count(),
+    )
+
+
+def person_history(*, person: Person) -> QuerySet[Enrollment]:
+    """Every session the person was enrolled in, newest first, with days present."""
+    return (
+        person.enrollments.select_related("session__workshop", "session__place__parent")
+        .annotate(days_present=Count("attendances__day", distinct=True))
+        .order_by("-session__start_date")
+    )
+
+
+def attendance_counts(*, enrollment: Enrollment, day: dt.date, half: str) -> tuple[int, int]:
+    """After one click: participants present in that column, and periods present of that person."""
+    column = Attendance.objects.filter(
+        enrollment__session_id=enrollment.session_id,
+        enrollment__role=Enrollment.Role.PARTICIPANT,
+        day=day,
+        half=half,
+    ).count()
+    return column, enrollment.attendances.count()

@@ -1,0 +1,311 @@
+"""Every write to workshops, sessions, enrollments and attendance: one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kalan.core.models import User
+from kalan.people.models import Person, Place
+from kalan.people.services import person_create
+from kalan.plans.models import Axis, Partner
+from kalan.workshops.errors import WorkshopError
+from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, Session, Workshop
+
+
+def _objectives_set(*, workshop: Workshop, objectives: Sequence[str]) -> None:
+    texts = [text.strip() for text in objectives if text.strip()]
+    workshop.objectives.all().delete()
+    Objective.objects.bulk_create(
+        Objective(workshop=workshop, order=n, text=text) for n, text in enumerate(texts, start=1)
+    )
+
+
+def _fundings_set(*, workshop: Workshop, fundings: Sequence[tuple[Partner, int]]) -> None:
+    seen: set[int] = set()
+    for partner, _amount in fundings:
+        if partner.pk in seen:
+            raise WorkshopError(
+                _("Le bailleur %(partner)s figure deux fois.") % {"partner": partner},
+                code="duplicate_funder",
+                field="fundings",
+            )
+        seen.add(partner.pk)
+    workshop.fundings.all().delete()
+    Funding.objects.bulk_create(
+        Funding(workshop=workshop, partner=partner, amount=amount) for partner, amount in fundings
+    )
+
+
+@transaction.atomic
+def workshop_create(
+    *,
+    axis: Axis,
+    title: str,
+    general_objective: str,
+    objectives: Sequence[str] = (),
+    target_audience: str = "",
+    description: str = "",
+    fundings: Sequence[tuple[Partner, int]] = (),
+) -> Workshop:
+    """Create a workshop with its ordered specific objectives and its funders.
+
+    Raises ValidationError for an empty title or objective, WorkshopError (duplicate_funder) when
+    a partner is listed twice.
+    """
+    workshop = Workshop(
+        axis=axis,
+        title=title.strip(),
+        general_objective=general_objective.strip(),
+        target_audience=target_audience.strip(),
+        description=description.strip(),
+    )
+    workshop.full_clean()
+    workshop.save()
+    _objectives_set(workshop=workshop, objectives=objectives)
+    _fundings_set(workshop=workshop, fundings=fundings)
+    return workshop
+
+
+@transaction.atomic
+def workshop_update(
+    *,
+    workshop: Workshop,
+    axis: Axis,
+    title: str,
+    general_objective: str,
+    objectives: Sequence[str],
+    target_audience: str = "",
+    description: str = "",
+    fundings: Sequence[tuple[Partner, int]] = (),
+) -> Workshop:
+    """Replace a workshop's fields, objectives and funders; raises as workshop_create."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    workshop.axis = axis
+    workshop.title = title.strip()
+    workshop.general_objective = general_objective.strip()
+    workshop.target_audience = target_audience.strip()
+    workshop.description = description.strip()
+    workshop.full_clean()
+    workshop.save()
+    _objectives_set(workshop=workshop, objectives=objectives)
+    _fundings_set(workshop=workshop, fundings=fundings)
+    return workshop
+
+
+@transaction.atomic
+def session_create(
+    *,
+    workshop: Workshop,
+    place: Place,
+    venue: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    capacity: int,
+    half_days: bool = False,
+    per_diem_rate: int = 0,
+    transport_rate: int = 0,
+) -> Session:
+    """Add a session to a workshop, numbered after the last one.
+
+    Raises ValidationError (end_date) when the end comes before the start, and for any field the
+    model refuses.
+    """
+    Workshop.objects.select_for_update().get(pk=workshop.pk)  # numbers are given one at a time
+    last = workshop.sessions.aggregate(last=Max("number"))["last"] or 0
+    session = Session(
+        workshop=workshop,
+        number=last + 1,
+        place=place,
+        venue=venue.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        capacity=capacity,
+        half_days=half_days,
+        per_diem_rate=per_diem_rate,
+        transport_rate=transport_rate,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: Session, **fields: object) -> Session:
+    """Change a session's place, venue, dates, capacity or rates.
+
+    Raises WorkshopError (attendance_outside_dates) when new dates would leave recorded attendance
+    outside the session, and ValidationError as session_create.
+    """
+    allowed = {
+        "place",
+        "venue",
+        "start_date",
+        "end_date",
+        "capacity",
+        "half_days",
+        "per_diem_rate",
+        "transport_rate",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"session_update() got unexpected fields {sorted(unknown)}")
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    outside = Attendance.objects.filter(enrollment__session=session).exclude(
+        day__range=(session.start_date, session.end_date)
+    )
+    if outside.exists():
+        raise WorkshopError(
+            _("Des présences sont déjà pointées en dehors de ces dates."),
+            code="attendance_outside_dates",
+            field="start_date",
+        )
+    session.save()
+    return session
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    session: Session,
+    person: Person,
+    role: str = Enrollment.Role.PARTICIPANT,
+    status: str = Enrollment.Status.CONFIRMED,
+    allow_over_capacity: bool = False,
+    by: User | None = None,
+) -> Enrollment:
+    """Enrol a person in a session.
+
+    Raises WorkshopError with code ``already_enrolled`` (field person) when the person is already
+    in the session, and ``over_capacity`` when the session is full and the user did not confirm
+    the override. Only participants count against the capacity.
+    """
+    # Lock the session so that two trainers enrolling at once cannot both take the last seat.
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if Enrollment.objects.filter(session=session, person=person).exists():
+        raise WorkshopError(
+            _("%(person)s est déjà inscrit(e) à cette session.") % {"person": person},
+            code="already_enrolled",
+            field="person",
+        )
+    over = False
+    if role == Enrollment.Role.PARTICIPANT:
+        taken = (
+            session.enrollments.filter(role=Enrollment.Role.PARTICIPANT)
+            .exclude(status=Enrollment.Status.WITHDRAWN)
+            .count()
+        )
+        over = taken >= session.capacity
+        if over and not allow_over_capacity:
+            raise WorkshopError(
+                _(
+                    "La session est complète (%(capacity)s participants). "
+                    "Cochez « Inscrire au-delà de la capacité » pour confirmer."
+                )
+                % {"capacity": session.capacity},
+                code="over_capacity",
+                field="allow_over_capacity",
+            )
+    enrollment = Enrollment(
+        session=session,
+        person=person,
+        role=role,
+        status=status,
+        over_capacity=over,
+        enrolled_by=by,
+    )
+    enrollment.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:  # a concurrent enrollment of the same person won the race
+        raise WorkshopError(
+            _("%(person)s est déjà inscrit(e) à cette session.") % {"person": person},
+            code="already_enrolled",
+            field="person",
+        ) from None
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_create_with_person(
+    *,
+    session: Session,
+    person_fields: dict[str, object],
+    role: str = Enrollment.Role.PARTICIPANT,
+    allow_over_capacity: bool = False,
+    by: User | None = None,
+) -> Enrollment:
+    """Record a new person and enrol them in one step: both happen, or neither."""
+    person = person_create(**person_fields)  # type: ignore[arg-type]
+    return enrollment_create(
+        session=session,
+        person=person,
+        role=role,
+        allow_over_capacity=allow_over_capacity,
+        by=by,
+    )
+
+
+def _check_period(*, session: Session, day: dt.date, half: str) -> None:
+    if not session.start_date <= day <= session.end_date:
+        raise WorkshopError(
+            _("Le %(day)s est en dehors de la session (du %(start)s au %(end)s).")
+            % {
+                "day": date_format(day, "SHORT_DATE_FORMAT"),
+                "start": date_format(session.start_date, "SHORT_DATE_FORMAT"),
+                "end": date_format(session.end_date, "SHORT_DATE_FORMAT"),
+            },
+            code="day_outside_session",
+            field="day",
+        )
+    if half not in session.halves:
+        raise WorkshopError(
+            _("Cette session ne pointe pas la présence par « %(half)s ».")
+            % {"half": Attendance.Half(half).label if half in Attendance.Half else half},
+            code="wrong_half",
+            field="half",
+        )
+
+
+@transaction.atomic
+def attendance_set(
+    *,
+    enrollment: Enrollment,
+    day: dt.date,
+    half: str = Attendance.Half.DAY,
+    present: bool,
+    by: User | None = None,
+) -> bool:
+    """Mark a person present or not on a day (or half-day) of their session; returns presence.
+
+    Raises WorkshopError ``day_outside_session`` (field day) or ``wrong_half`` (field half).
+    Setting the same value twice changes nothing.
+    """
+    session = enrollment.session
+    _check_period(session=session, day=day, half=half)
+    if present:
+        Attendance.objects.get_or_create(
+            enrollment=enrollment, day=day, half=half, defaults={"marked_by": by}
+        )
+    else:
+        Attendance.objects.filter(enrollment=enrollment, day=day, half=half).delete()
+    return present
+
+
+@transaction.atomic
+def attendance_toggle(
+    *, enrollment: Enrollment, day: dt.date, half: str = Attendance.Half.DAY, by: User | None = None
+) -> bool:
+    """One click: present becomes absent and absent becomes present. Raises as attendance_set."""
+    Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    present = Attendance.objects.filter(enrollment=enrollment, day=day, half=half).exists()
+    return attendance_set(enrollment=enrollment, day=day, half=half, present=not present, by=by)

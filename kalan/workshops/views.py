@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kalan.core.errors import KalanError
+from kalan.core.forms import form_add_error
+from kalan.people.models import Person
+from kalan.people.selectors import person_search
+from kalan.workshops import selectors, services
+from kalan.workshops.forms import (
+    EnrollExistingForm,
+    EnrollNewForm,
+    FundingFormSet,
+    SessionForm,
+    WorkshopForm,
+)
+from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
+
+SEARCH_LIMIT = 20
+
+
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "workshops/workshop_list.html", {"workshops": selectors.workshop_list()})
+
+
+def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        workshop = selectors.workshop_detail(pk=pk)
+    except Workshop.DoesNotExist:
+        raise Http404 from None
+    return render(request, "workshops/workshop_detail.html", {"workshop": workshop})
+
+
+def _workshop_form(request: HttpRequest, workshop: Workshop | None) -> HttpResponse:
+    if workshop is not None:
+        initial = {
+            "axis": workshop.axis,
+            "title": workshop.title,
+            "general_objective": workshop.general_objective,
+            "objectives": "\n".join(o.text for o in workshop.objectives.all()),
+            "target_audience": workshop.target_audience,
+            "description": workshop.description,
+        }
+        funding_initial = [
+            {"partner": f.partner, "amount": f.amount} for f in workshop.fundings.all()
+        ]
+    else:
+        initial, funding_initial = {}, []
+    if request.method == "POST":
+        form = WorkshopForm(request.POST)
+        fundings = FundingFormSet(request.POST, prefix="fundings")
+        if form.is_valid() and fundings.is_valid():
+            data = form.cleaned_data
+            funding_rows = [
+                (row["partner"], row["amount"])
+                for row in fundings.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+            try:
+                if workshop is None:
+                    workshop = services.workshop_create(**data, fundings=funding_rows)
+                    messages.success(request, _("Atelier créé."))
+                else:
+                    workshop = services.workshop_update(
+                        workshop=workshop, **data, fundings=funding_rows
+                    )
+                    messages.success(request, _("Atelier enregistré."))
+            except (KalanError, ValidationError) as error:
+                form_add_error(form, error)
+            else:
+                return redirect("workshop_detail", pk=workshop.pk)
+    else:
+        form = WorkshopForm(initial=initial)
+        fundings = FundingFormSet(initial=funding_initial, prefix="fundings")
+    return render(
+        request,
+        "workshops/workshop_form.html",
+        {"form": form, "fundings": fundings, "workshop": workshop},
+    )
+
+
+def workshop_create(request: HttpRequest) -> HttpResponse:
+    return _workshop_form(request, None)
+
+
+def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workshop_form(request, get_object_or_404(Workshop, pk=pk))
+
+
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_object_or_404(Workshop, pk=pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(workshop=workshop, **form.cleaned_data)
+        except (KalanError, ValidationError) as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("Session créée."))
+            return redirect("session_detail", uid=session.uid)
+    return render(
+        request,
+        "workshops/session_form.html",
+        {"form": form, "workshop": workshop, "session": None},
+    )
+
+
+def session_edit(request: HttpRequest, uid: str) -> HttpResponse:
+    session = _session_or_404(uid)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, **form.cleaned_data)
+        except (KalanError, ValidationError) as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("Session enregistrée."))
+            return redirect("session_detail", uid=session.uid)
+    return render(
+        request,
+        "workshops/session_form.html",
+        {"form": form, "workshop": session.workshop, "session": session},
+    )
+
+
+def _session_or_404(uid: str) -> Session:
+    try:
+        return selectors.session_get(uid=uid)
+    except (Session.DoesNotExist, ValidationError):
+        raise Http404 from None
+
+
+def _person_search(query: str, session: Session) -> list[Person]:
+    """Persons matching the query who are not in the session yet."""
+    if len(query.strip()) < 2:
+        return []
+    found = person_search(query=query).exclude(enrollments__session=session)
+    return list(found[:SEARCH_LIMIT])
+
+
+def session_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    session = _session_or_404(uid)
+    query = request.GET.get("q", "")
+    results = _person_search(query, session)
+    if request.htmx and request.GET.get("partial") == "search":
+        return render(
+            request,
+            "workshops/_person_results.html",
+            {"session": session, "results": results, "query": query},
+        )
+    return render(
+        request,
+        "workshops/session_detail.html",
+        {
+            "session": session,
+            "roster": selectors.session_roster(session=session),
+            "query": query,
+            "results": results,
+            "existing_form": EnrollExistingForm(),
+            "new_form": EnrollNewForm(),
+        },
+    )
+
+
+@require_POST
+def enroll_existing(request: HttpRequest, uid: str) -> HttpResponse:
+    session = _session_or_404(uid)
+    form = EnrollExistingForm(request.POST)
+    if form.is_valid():
+        try:
+            enrollment = services.enrollment_create(
+                session=session,
+                person=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+                allow_over_capacity=form.cleaned_data["allow_over_capacity"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except KalanError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("%(person)s inscrit(e).") % {"person": enrollment.person})
+            return redirect("session_detail", uid=session.uid)
+    return _enroll_error_page(request, session, existing_form=form)
+
+
+@require_POST
+def enroll_new(request: HttpRequest, uid: str) -> HttpResponse:
+    session = _session_or_404(uid)
+    form = EnrollNewForm(request.POST)
+    if form.is_valid():
+        try:
+            enrollment = services.enrollment_create_with_person(
+                session=session,
+                person_fields=form.person_fields(),
+                role=form.cleaned_data["role"],
+                allow_over_capacity=form.cleaned_data["allow_over_capacity"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except (KalanError, ValidationError) as error:
+            form_add_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(person)s enregistré(e) et inscrit(e).") % {"person": enrollment.person},
+            )
+            return redirect("session_detail", uid=session.uid)
+    return _enroll_error_page(request, session, new_form=form)
+
+
+def _enroll_error_page(
+    request: HttpRequest,
+    session: Session,
+    *,
+    existing_form: EnrollExistingForm | None = None,
+    new_form: EnrollNewForm | None = None,
+) -> HttpResponse:
+    person = None
+    if existing_form is not None:
+        person = Person.objects.filter(uid=existing_form.data.get("person") or None).first()
+    return render(
+        request,
+        "workshops/enroll_error.html",
+        {
+            "session": session,
+            "existing_form": existing_form,
+            "new_form": new_form,
+            "person": person,
+        },
+        status=400,
+    )
+
+
+@require_POST
+def attendance_toggle(request: HttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
+    session = _session_or_404(uid)
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("session"), uid=enrollment_uid, session=session
+    )
+    try:
+        day = dt.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        return HttpResponse(_("Jour invalide."), status=400)
+    half = request.POST.get("half", Attendance.Half.DAY)
+    try:
+        present = services.attendance_toggle(
+            enrollment=enrollment,
+            day=day,
+            half=half,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except KalanError as error:
+        return HttpResponse(str(error), status=400)
+    if not request.htmx:
+        return redirect("session_detail", uid=session.uid)
+    column_total, row_total = selectors.attendance_counts(enrollment=enrollment, day=day, half=half)
+    return render(
+        request,
+        "workshops/_attendance_cell.html",
+        {
+            "session": session,
+            "enrollment": enrollment,
+            "day": day,
+            "half": half,
+            "present": present,
+            "oob": True,
+            "column_total": column_total,
+            "row_total": row_total,
+        },
+    )
