@@ -13,7 +13,7 @@ def form_add_error(form: forms.BaseForm, error: KalanError | ValidationError) ->
     """Show a service's error at the field that caused it, or above the form when it has none."""
     if isinstance(error, KalanError):
         field = error.field if error.field in form.fields else None
-        form.add_error(field, ValidationError(error.message, code=error.code))
+        form.add_error(field, ValidationError(str(error.message), code=error.code))
         return
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -217,11 +219,21 @@ class Person(GlobalModel):
         return self.full_name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.rank_id and self.rank.corps_id != self.corps_id:
+        errors: dict[str, Any] = {}
+        if self.rank is not None and self.rank.corps_id != self.corps_id:
             errors["rank"] = _("Ce grade n’appartient pas au corps choisi.")
-        if self.unit_id and self.unit.corps_id != self.corps_id:
+        if self.unit is not None and self.unit.corps_id != self.corps_id:
             errors["unit"] = _("Cette unité n’appartient pas au corps choisi.")
+        # The constraints below hold in the database too; checked here so that the message is
+        # readable and sits at its field instead of naming the constraint above the form.
+        if self.service_number and not self.corps_id:
+            errors["corps"] = _("Un matricule est attribué par un corps : choisissez le corps.")
+        elif self.service_number:
+            taken = Person.objects.filter(corps=self.corps, service_number=self.service_number)
+            if self.pk is not None:
+                taken = taken.exclude(pk=self.pk)
+            if taken.exists():
+                errors["service_number"] = _("Ce matricule est déjà attribué dans ce corps.")
         if errors:
             raise ValidationError(errors)
 

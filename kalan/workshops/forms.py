@@ -85,7 +85,7 @@ class SessionForm(forms.ModelForm):
         place = self.fields["place"]
         assert isinstance(place, forms.ModelChoiceField)
         place.queryset = Place.objects.exclude(kind=Place.Kind.COUNTRY)
-        place.choices = [("", "---------"), *_grouped_places()]  # type: ignore[assignment]
+        place.choices = [("", "---------"), *_grouped_places()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -149,22 +149,6 @@ class PersonForm(forms.ModelForm):
         # Without JavaScript a select cannot follow the corps: group the choices by corps instead.
         self.fields["rank"].choices = [("", "---------"), *_ranks_by_corps()]  # type: ignore[attr-defined]
         self.fields["unit"].choices = [("", "---------"), *_units_by_corps()]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        number, corps = (data.get("service_number") or "").strip(), data.get("corps")
-        if number and corps:
-            taken = Person.objects.filter(corps=corps, service_number=number)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error(
-                    "service_number",
-                    _("Ce matricule est déjà attribué dans ce corps."),
-                )
-        if number and not corps:
-            self.add_error("corps", _("Un matricule n’a de sens qu’avec un corps."))
-        return data
 
 
 class EnrollNewForm(PersonForm):

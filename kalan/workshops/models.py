@@ -22,7 +22,7 @@ class Workshop(GlobalModel):
     general_objective = models.TextField(_("objectif général"))
     target_audience = models.CharField(_("public cible"), max_length=300, blank=True)
     description = models.TextField(_("contexte"), blank=True)
-    funders = models.ManyToManyField(
+    funders: models.ManyToManyField[Partner, Funding] = models.ManyToManyField(
         Partner, through="Funding", verbose_name=_("bailleurs"), related_name="workshops"
     )
 
@@ -135,11 +135,18 @@ class Session(GlobalModel):
         }
 
     def clean(self) -> None:
+        # The code goes on the error itself: given next to a dict, ValidationError drops it.
+        errors: dict[str, ValidationError] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError(
-                {"end_date": _("La date de fin précède la date de début.")},
-                code="end_before_start",
+            errors["end_date"] = ValidationError(
+                _("La date de fin précède la date de début."), code="end_before_start"
             )
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = ValidationError(
+                _("La capacité doit être d’au moins une place."), code="capacity_not_positive"
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def days(self) -> list[dt.date]:

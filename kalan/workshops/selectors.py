@@ -39,11 +39,26 @@ def workshop_detail(*, pk: int) -> Workshop:
     )
 
 
+@dataclass(frozen=True)
+class RosterCell:
+    day: dt.date
+    half: str
+    present: bool
+
+
 @dataclass
 class RosterRow:
     enrollment: Enrollment
     marks: list[bool]  # one per (day, half) column, in the order of SessionRoster.columns
     present_count: int
+    columns: list[tuple[dt.date, str]] = field(default_factory=list, repr=False)
+
+    @property
+    def cells(self) -> list[RosterCell]:
+        return [
+            RosterCell(day=day, half=half, present=mark)
+            for (day, half), mark in zip(self.columns, self.marks, strict=True)
+        ]
 
 
 @dataclass
@@ -52,6 +67,14 @@ class SessionRoster:
     columns: list[tuple[dt.date, str]]
     rows: list[RosterRow]
     column_totals: list[int] = field(default_factory=list)
+
+    @property
+    def header(self) -> list[tuple[dt.date, str, int]]:
+        """Each attendance column with its count of participants present."""
+        return [
+            (day, half, total)
+            for (day, half), total in zip(self.columns, self.column_totals, strict=True)
+        ]
 
     @property
     def participant_count(self) -> int:
@@ -95,7 +118,9 @@ def session_roster(*, session: Session) -> SessionRoster:
                 marks[n] = True
                 if enrollment.role == Enrollment.Role.PARTICIPANT:
                     totals[n] += 1
-        rows.append(RosterRow(enrollment=enrollment, marks=marks, present_count=sum(marks)))
+        rows.append(
+            RosterRow(enrollment=enrollment, marks=marks, present_count=sum(marks), columns=columns)
+        )
     return SessionRoster(session=session, columns=columns, rows=rows, column_totals=totals)
 
 

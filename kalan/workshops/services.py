@@ -140,7 +140,8 @@ def session_update(*, session: Session, **fields: object) -> Session:
     """Change a session's place, venue, dates, capacity or rates.
 
     Raises WorkshopError (attendance_outside_dates) when new dates would leave recorded attendance
-    outside the session, and ValidationError as session_create.
+    outside the session, (attendance_other_halves) when switching between whole days and half-days
+    would hide recorded attendance, and ValidationError as session_create.
     """
     allowed = {
         "place",
@@ -167,6 +168,14 @@ def session_update(*, session: Session, **fields: object) -> Session:
             _("Des présences sont déjà pointées en dehors de ces dates."),
             code="attendance_outside_dates",
             field="start_date",
+        )
+    # Marks of the other kind of period would vanish from the roster but still count elsewhere.
+    hidden = Attendance.objects.filter(enrollment__session=session).exclude(half__in=session.halves)
+    if hidden.exists():
+        raise WorkshopError(
+            _("Des présences sont pointées : le découpage de la journée ne peut plus changer."),
+            code="attendance_other_halves",
+            field="half_days",
         )
     session.save()
     return session

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kalan.core.errors import KalanError
 from kalan.core.forms import form_add_error
+from kalan.core.http import HtmxHttpRequest
 from kalan.people.models import Person
 from kalan.people.selectors import person_search
 from kalan.workshops import selectors, services
@@ -145,7 +146,7 @@ def _person_search(query: str, session: Session) -> list[Person]:
     return list(found[:SEARCH_LIMIT])
 
 
-def session_detail(request: HttpRequest, uid: str) -> HttpResponse:
+def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
     session = _session_or_404(uid)
     query = request.GET.get("q", "")
     results = _person_search(query, session)
@@ -223,7 +224,7 @@ def _enroll_error_page(
 ) -> HttpResponse:
     person = None
     if existing_form is not None:
-        person = Person.objects.filter(uid=existing_form.data.get("person") or None).first()
+        person = getattr(existing_form, "cleaned_data", {}).get("person")
     return render(
         request,
         "workshops/enroll_error.html",
@@ -238,7 +239,7 @@ def _enroll_error_page(
 
 
 @require_POST
-def attendance_toggle(request: HttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
+def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
     session = _session_or_404(uid)
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("session"), uid=enrollment_uid, session=session

@@ -6,8 +6,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
-from kalan.wsgi import application
-
 
 class Command(BaseCommand):
     help = (
@@ -30,6 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        from kalan.wsgi import application  # after collectstatic: WhiteNoise indexes at start-up
+
         host, port = options["host"], options["port"]
         self.stdout.write(f"Kalan : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         # waitress is pure Python: the same server on a Windows laptop at a venue and on Linux.
