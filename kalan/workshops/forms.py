@@ -25,6 +25,7 @@ class WorkshopForm(forms.Form):
         label=_("Objectifs spécifiques"),
         help_text=_("Un objectif par ligne, dans l’ordre."),
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Indiquez au moins un objectif spécifique.")},
     )
     target_audience = forms.CharField(label=_("Public cible"), max_length=300, required=False)
     description = forms.CharField(
