@@ -1,0 +1,577 @@
+"""The demo programme: the CNDH of Mali trains OPJ of the Ségou and Mopti regions (November 2022).
+
+What the press release says (``shared/seed/communique-cndh-sevare-2022.txt``) is loaded as it says
+it: the institution and its mandate, axis 3 of its 2020-2022 plan, the workshop's title and
+objectives, EUCAP Sahel Mali as funder, the Sévaré session (Hôtel La Palmeraie, 8-10 November
+2022, 40 OPJ of the gendarmerie and the police). What it does not say is invented, plausible and
+marked as such below: the Ségou session's venue and dates, the amount, the allowance rates, the
+facilitators and every participant.
+
+Participants and their units are rows in ``data/participants.csv`` and ``data/units.csv``. Their
+names, service numbers and phone numbers are fictitious and fixed in those files, so the demo is
+the same on every machine; the phone numbers all read ``+223 7x 00 …`` so that no one takes them
+for real ones.
+
+``demo_load`` runs in one transaction and is idempotent: every record is first looked up by a
+stable key (the organisation's acronym, the workshop's title, a session's place and first day, a
+person's corps and service number, a user's login), and only what is missing is created. What
+already exists is left as it is, even if someone edited it since.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kalan.core.errors import KalanError
+from kalan.core.models import Organisation, User
+from kalan.people.models import Corps, Person, Place, Rank, Unit
+from kalan.people.services import person_create
+from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.workshops.models import Enrollment, Session, Workshop
+from kalan.workshops.services import (
+    attendance_set,
+    enrollment_create,
+    session_create,
+    workshop_create,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+UNITS_FILE = DATA_DIR / "units.csv"
+PARTICIPANTS_FILE = DATA_DIR / "participants.csv"
+
+COUNTRY = "Mali"
+
+ORGANISATION_NAME = "Commission Nationale des Droits de l’Homme"
+ORGANISATION_ACRONYM = "CNDH"
+ORGANISATION_CURRENCY = "XOF"
+ORGANISATION_MANDATE = (
+    "Autorité Administrative Indépendante, Institution Nationale des Droits de l’Homme et "
+    "Mécanisme National de Prévention de la Torture. Mission légale : promotion et protection "
+    "des droits de l’homme, prévention de la torture et autres peines ou traitements cruels, "
+    "inhumains ou dégradants au Mali."
+)
+
+PLAN_TITLE = "Plan stratégique de la CNDH"
+PLAN_START_YEAR = 2020
+PLAN_END_YEAR = 2022
+
+# Only axis 3 is known from the article: the other axes are left for the user to enter.
+AXIS_NUMBER = 3
+AXIS_TITLE = "Concilier le respect des droits et les impératifs sécuritaires"
+AXIS_DESCRIPTION = (
+    "Concilier à la fois le respect des droits et les impératifs sécuritaires par des activités "
+    "de renforcement des capacités des acteurs clés afin de les familiariser avec les concepts et "
+    "principes des droits de l’homme dans un contexte de conflits et d’insécurité."
+)
+
+PARTNER_NAME = "Mission EUCAP Sahel Mali"
+PARTNER_ACRONYM = "EUCAP Sahel Mali"
+# Not in the article. 80 participants x 3 days x 25 000 of per diem plus 10 000 of transport
+# come to 6.8 million; venues, meals, facilitators and the team's travel make up the rest.
+FUNDING_AMOUNT = 11_500_000
+
+WORKSHOP_TITLE = (
+    "Atelier de renforcement des capacités des officiers de police judiciaire (OPJ) des régions "
+    "de Ségou et Mopti sur les droits de l’homme"
+)
+# The article reads "dans les régions de Ségou à travers…", a sentence cut short: the title and
+# the rest of the article say Ségou and Mopti, so both are named here.
+WORKSHOP_GENERAL_OBJECTIVE = (
+    "Promouvoir, dans un contexte de conflit et d’insécurité, les droits humains dans les régions "
+    "de Ségou et Mopti à travers la formation des OPJ."
+)
+# The five specific objectives, in the article's order and words.
+WORKSHOP_OBJECTIVES = (
+    "Renforcer les capacités des OPJ sur les différentes catégories des droits humains "
+    "fondamentaux et les mécanismes de leur protection.",
+    "Former les OPJ sur les concepts et principes fondamentaux des droits humains.",
+    "Sensibiliser les OPJ au respect des droits humains fondamentaux dans l’exercice de leurs "
+    "fonctions de sécurisation du territoire.",
+    "Sensibiliser les OPJ pour les amener à s’impliquer dans les actions de protection des "
+    "populations sur le terrain.",
+    "Renforcer l’esprit de confiance mutuelle entre les OPJ et les populations en vue du respect "
+    "des droits de l’homme.",
+)
+WORKSHOP_TARGET_AUDIENCE = (
+    "Officiers de police judiciaire (OPJ) de la gendarmerie et de la police nationale"
+)
+WORKSHOP_DESCRIPTION = (
+    "Au regard de sa mission légale de promotion et de protection des droits de l’homme ainsi que "
+    "de prévention de la torture et autres peines ou traitements cruels, inhumains ou dégradants "
+    "au Mali, la CNDH organise deux sessions de formation de trois jours, l’une à Sévaré (Mopti), "
+    "l’autre à Ségou, sur le respect des principes des droits de l’homme à l’intention des "
+    "officiers de police judiciaire exerçant dans les régions de Ségou et Mopti, en vue d’une "
+    "meilleure connaissance et d’une compréhension approfondie de ces droits et de leur respect "
+    "sur le terrain. Les OPJ formés serviront de relais de promotion des droits de l’homme au sein "
+    "de leurs unités respectives. Avec l’appui financier de la Mission EUCAP Sahel Mali."
+)
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    number: int  # the `session` column of participants.csv
+    town: str
+    region: str
+    venue: str
+    start_date: dt.date
+    end_date: dt.date
+    capacity: int
+    per_diem_rate: int
+    transport_rate: int
+
+
+# Rates are not in the article: 25 000 XOF a day and 10 000 XOF of transport are usual figures.
+SESSIONS = (
+    # The article spells the hotel "La Palmerais"; the hotel is La Palmeraie.
+    SessionSpec(
+        number=1,
+        town="Sévaré",
+        region="Mopti",
+        venue="Hôtel La Palmeraie",
+        start_date=dt.date(2022, 11, 8),
+        end_date=dt.date(2022, 11, 10),
+        capacity=40,
+        per_diem_rate=25_000,
+        transport_rate=10_000,
+    ),
+    # The article says only that a second three-day session was held in Ségou: its venue and
+    # dates (the week after Sévaré) are invented.
+    SessionSpec(
+        number=2,
+        town="Ségou",
+        region="Ségou",
+        venue="Hôtel Djoliba",
+        start_date=dt.date(2022, 11, 14),
+        end_date=dt.date(2022, 11, 16),
+        capacity=40,
+        per_diem_rate=25_000,
+        transport_rate=10_000,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    last_name: str
+    first_names: str
+    sex: str
+    phone: str
+
+
+# CNDH staff (fictitious), who run both sessions: no corps, no service number.
+FACILITATORS = (
+    Facilitator(last_name="Sidibé", first_names="Nana", sex="F", phone="+223 70 00 00 01"),
+    Facilitator(last_name="Traoré", first_names="Mamoutou", sex="M", phone="+223 70 00 00 02"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    first_name: str
+    last_name: str
+    is_superuser: bool
+    role_fr: str
+    role_en: str
+
+
+# The passwords are printed by the command and written here on purpose: they open a demo.
+ACCOUNTS = (
+    DemoAccount(
+        username="admin",
+        password="Sevare-Palmeraie-2022",  # noqa: S106
+        first_name="Administrateur",
+        last_name="Démo",
+        is_superuser=True,
+        role_fr="administrateur",
+        role_en="administrator",
+    ),
+    DemoAccount(
+        username="programme",
+        password="Segou-Mopti-OPJ-2022",  # noqa: S106
+        first_name="Chargé de programme",
+        last_name="Démo",
+        is_superuser=False,
+        role_fr="chargé de programme",
+        role_en="programme officer",
+    ),
+)
+
+COUNTS = (
+    "organisations",
+    "plans",
+    "axes",
+    "partners",
+    "workshops",
+    "sessions",
+    "units",
+    "persons",
+    "enrollments",
+    "attendance",
+    "users",
+)
+
+
+class DemoError(KalanError):
+    """The demo cannot be loaded: reference data missing, or a key already held by real data."""
+
+
+@dataclass(frozen=True)
+class AccountState:
+    account: DemoAccount
+    # False when the account existed with another password: the demo one would not open it.
+    password_is_demo: bool
+
+
+@dataclass
+class DemoResult:
+    dry_run: bool
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    accounts: list[AccountState] = field(default_factory=list)
+
+    @property
+    def created_anything(self) -> bool:
+        return any(self.created.values())
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    session: int
+    last_name: str
+    first_names: str
+    sex: str
+    corps: str
+    rank: str
+    service_number: str
+    unit: str
+    phone: str
+    absent_day: int | None  # 1-based day of the session they missed, if any
+
+
+def demo_load(*, dry_run: bool = False) -> DemoResult:
+    """Load the demo programme, or with ``dry_run`` say what it would create and write nothing.
+
+    Raises DemoError (``reference_missing``) when a place, corps or rank of the reference data is
+    not there, (``service_number_taken``) when a demo service number belongs to someone else,
+    (``weak_password``) when a demo password fails the validators; and ValidationError or
+    WorkshopError from the services. Either way nothing is written.
+    """
+    result = DemoResult(dry_run=dry_run)
+    with transaction.atomic():
+        _load(result=result)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _load(*, result: DemoResult) -> None:
+    created = result.created
+    officer = _accounts_load(result=result)
+    organisation = _organisation_get_or_create(created=created)
+    axis = _axis_get_or_create(organisation=organisation, created=created)
+    partner = _partner_get_or_create(created=created)
+    workshop = Workshop.objects.filter(axis=axis, title=WORKSHOP_TITLE).first()
+    if workshop is None:
+        workshop = workshop_create(
+            axis=axis,
+            title=WORKSHOP_TITLE,
+            general_objective=WORKSHOP_GENERAL_OBJECTIVE,
+            objectives=WORKSHOP_OBJECTIVES,
+            target_audience=WORKSHOP_TARGET_AUDIENCE,
+            description=WORKSHOP_DESCRIPTION,
+            fundings=[(partner, FUNDING_AMOUNT)],
+        )
+        created["workshops"] += 1
+    units = _units_get_or_create(created=created)
+    facilitators = [_facilitator_get_or_create(spec=f, created=created) for f in FACILITATORS]
+    rows = list(_participant_rows())
+    for spec in SESSIONS:
+        session = _session_get_or_create(workshop=workshop, spec=spec, created=created)
+        for person in facilitators:
+            _enrol(
+                session=session,
+                person=person,
+                role=Enrollment.Role.FACILITATOR,
+                absent_day=None,
+                by=officer,
+                created=created,
+            )
+        for row in rows:
+            if row.session != spec.number:
+                continue
+            person = _participant_get_or_create(row=row, units=units, created=created)
+            _enrol(
+                session=session,
+                person=person,
+                role=Enrollment.Role.PARTICIPANT,
+                absent_day=row.absent_day,
+                by=officer,
+                created=created,
+            )
+
+
+def _accounts_load(*, result: DemoResult) -> User:
+    """Create the missing demo accounts; return the programme officer, who enrols and marks."""
+    officer: User | None = None
+    for account in ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = User(
+                username=account.username,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                is_staff=account.is_superuser,
+                is_superuser=account.is_superuser,
+            )
+            try:
+                validate_password(account.password, user)
+            except ValidationError as error:
+                raise DemoError(
+                    _("Le mot de passe de démonstration de « %(username)s » est refusé : %(why)s")
+                    % {"username": account.username, "why": " ".join(error.messages)},
+                    code="weak_password",
+                ) from None
+            user.set_password(account.password)
+            user.full_clean()
+            user.save()
+            result.created["users"] += 1
+        result.accounts.append(
+            AccountState(account=account, password_is_demo=user.check_password(account.password))
+        )
+        if not account.is_superuser:
+            officer = user
+    assert officer is not None  # ACCOUNTS holds one programme officer
+    return officer
+
+
+def _reference_missing(what: str) -> DemoError:
+    return DemoError(
+        _(
+            "Donnée de référence introuvable : %(what)s. Lancez « kalan migrate » pour charger "
+            "les régions, villes, corps et grades du Mali."
+        )
+        % {"what": what},
+        code="reference_missing",
+    )
+
+
+def _town(*, name: str, region: str) -> Place:
+    # Since 2023 San, Bandiagara and Douentza are regions of their own; the reference map says
+    # so, and the data files name each town's region on that map, not the 2022 one.
+    try:
+        return Place.objects.get(kind=Place.Kind.TOWN, name=name, parent__name=region)
+    except Place.DoesNotExist:
+        raise _reference_missing(f"{name} ({region})") from None
+
+
+def _organisation_get_or_create(*, created: dict[str, int]) -> Organisation:
+    try:
+        country = Place.objects.get(kind=Place.Kind.COUNTRY, name=COUNTRY)
+    except Place.DoesNotExist:
+        raise _reference_missing(COUNTRY) from None
+    organisation = Organisation.objects.filter(
+        acronym=ORGANISATION_ACRONYM, country=country
+    ).first()
+    if organisation is None:
+        organisation = Organisation(
+            name=ORGANISATION_NAME,
+            acronym=ORGANISATION_ACRONYM,
+            country=country,
+            currency=ORGANISATION_CURRENCY,
+            mandate=ORGANISATION_MANDATE,
+        )
+        organisation.full_clean()
+        organisation.save()
+        created["organisations"] += 1
+    return organisation
+
+
+def _axis_get_or_create(*, organisation: Organisation, created: dict[str, int]) -> Axis:
+    plan = StrategicPlan.objects.filter(
+        organisation=organisation, start_year=PLAN_START_YEAR, end_year=PLAN_END_YEAR
+    ).first()
+    if plan is None:
+        plan = StrategicPlan(
+            organisation=organisation,
+            title=PLAN_TITLE,
+            start_year=PLAN_START_YEAR,
+            end_year=PLAN_END_YEAR,
+        )
+        plan.full_clean()
+        plan.save()
+        created["plans"] += 1
+    axis = Axis.objects.filter(plan=plan, number=AXIS_NUMBER).first()
+    if axis is None:
+        axis = Axis(plan=plan, number=AXIS_NUMBER, title=AXIS_TITLE, description=AXIS_DESCRIPTION)
+        axis.full_clean()
+        axis.save()
+        created["axes"] += 1
+    return axis
+
+
+def _partner_get_or_create(*, created: dict[str, int]) -> Partner:
+    partner = (
+        Partner.objects.filter(name=PARTNER_NAME).first()
+        or Partner.objects.filter(acronym=PARTNER_ACRONYM).first()
+    )
+    if partner is None:
+        partner = Partner(name=PARTNER_NAME, acronym=PARTNER_ACRONYM)
+        partner.full_clean()
+        partner.save()
+        created["partners"] += 1
+    return partner
+
+
+def _csv_rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _corps(name: str) -> Corps:
+    try:
+        return Corps.objects.get(name=name)
+    except Corps.DoesNotExist:
+        raise _reference_missing(name) from None
+
+
+def _units_get_or_create(*, created: dict[str, int]) -> dict[str, Unit]:
+    """The demo units by name; a parent is listed in the file before its children."""
+    units: dict[str, Unit] = {}
+    for row in _csv_rows(UNITS_FILE):
+        corps = _corps(row["corps"])
+        place = _town(name=row["town"], region=row["region"])
+        unit = Unit.objects.filter(corps=corps, place=place, name=row["name"]).first()
+        if unit is None:
+            unit = Unit(
+                corps=corps,
+                place=place,
+                name=row["name"],
+                kind=row["kind"],
+                parent=units[row["parent"]] if row["parent"] else None,
+            )
+            unit.full_clean()
+            unit.save()
+            created["units"] += 1
+        units[unit.name] = unit
+    return units
+
+
+def _participant_rows() -> Iterator[ParticipantRow]:
+    for row in _csv_rows(PARTICIPANTS_FILE):
+        yield ParticipantRow(
+            session=int(row["session"]),
+            last_name=row["last_name"],
+            first_names=row["first_names"],
+            sex=row["sex"],
+            corps=row["corps"],
+            rank=row["rank"],
+            service_number=row["service_number"],
+            unit=row["unit"],
+            phone=row["phone"],
+            absent_day=int(row["absent_day"]) if row["absent_day"] else None,
+        )
+
+
+def _participant_get_or_create(
+    *, row: ParticipantRow, units: dict[str, Unit], created: dict[str, int]
+) -> Person:
+    corps = _corps(row.corps)
+    person = Person.objects.filter(corps=corps, service_number=row.service_number).first()
+    if person is not None:
+        # The number may belong to a real officer in this database: enrolling them in a made-up
+        # session would falsify their record, so stop rather than guess.
+        if (person.last_name, person.first_names) != (row.last_name, row.first_names):
+            raise DemoError(
+                _(
+                    "Le matricule %(number)s (%(corps)s) de la démonstration est déjà attribué "
+                    "à %(person)s : la démonstration ne se charge pas dans cette base."
+                )
+                % {"number": row.service_number, "corps": corps, "person": person},
+                code="service_number_taken",
+            )
+        return person
+    try:
+        rank = Rank.objects.get(corps=corps, name=row.rank)
+    except Rank.DoesNotExist:
+        raise _reference_missing(f"{row.rank} ({corps})") from None
+    person = person_create(
+        last_name=row.last_name,
+        first_names=row.first_names,
+        sex=row.sex,
+        corps=corps,
+        rank=rank,
+        service_number=row.service_number,
+        unit=units[row.unit],
+        phone=row.phone,
+    )
+    created["persons"] += 1
+    return person
+
+
+def _facilitator_get_or_create(*, spec: Facilitator, created: dict[str, int]) -> Person:
+    person = Person.objects.filter(
+        corps__isnull=True, last_name=spec.last_name, first_names=spec.first_names
+    ).first()
+    if person is None:
+        person = person_create(
+            last_name=spec.last_name,
+            first_names=spec.first_names,
+            sex=spec.sex,
+            phone=spec.phone,
+        )
+        created["persons"] += 1
+    return person
+
+
+def _session_get_or_create(
+    *, workshop: Workshop, spec: SessionSpec, created: dict[str, int]
+) -> Session:
+    place = _town(name=spec.town, region=spec.region)
+    session = Session.objects.filter(
+        workshop=workshop, place=place, start_date=spec.start_date
+    ).first()
+    if session is None:
+        session = session_create(
+            workshop=workshop,
+            place=place,
+            venue=spec.venue,
+            start_date=spec.start_date,
+            end_date=spec.end_date,
+            capacity=spec.capacity,
+            per_diem_rate=spec.per_diem_rate,
+            transport_rate=spec.transport_rate,
+        )
+        created["sessions"] += 1
+    return session
+
+
+def _enrol(
+    *,
+    session: Session,
+    person: Person,
+    role: str,
+    absent_day: int | None,
+    by: User,
+    created: dict[str, int],
+) -> None:
+    # An existing enrollment keeps its attendance: someone may have corrected it by hand.
+    if Enrollment.objects.filter(session=session, person=person).exists():
+        return
+    enrollment = enrollment_create(
+        session=session, person=person, role=role, status=Enrollment.Status.ATTENDED, by=by
+    )
+    created["enrollments"] += 1
+    for number, day in enumerate(session.days, start=1):
+        if number != absent_day:
+            attendance_set(enrollment=enrollment, day=day, present=True, by=by)
+            created["attendance"] += 1

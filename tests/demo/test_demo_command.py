@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Model
+
+from kalan.core.models import Organisation, User
+from kalan.demo.programme import PARTICIPANTS_FILE
+from kalan.people.models import Corps, Person, Place, Unit
+from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, Session, Workshop
+
+pytestmark = pytest.mark.django_db
+
+NOVEMBER_8, NOVEMBER_9, NOVEMBER_10 = (dt.date(2022, 11, day) for day in (8, 9, 10))
+MODELS: tuple[type[Model], ...] = (
+    Organisation,
+    StrategicPlan,
+    Axis,
+    Partner,
+    Workshop,
+    Objective,
+    Funding,
+    Session,
+    Unit,
+    Person,
+    Enrollment,
+    Attendance,
+    User,
+)
+ACCOUNT_LINE = re.compile(r"^Compte de démonstration : (\S+) / (\S+)", re.MULTILINE)
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model._default_manager.count() for model in MODELS}
+
+
+def sevare_session() -> Session:
+    return Session.objects.select_related("place__parent", "workshop").get(place__name="Sévaré")
+
+
+def test_it_enrols_forty_participants_in_sevare_with_attendance_on_the_three_days() -> None:
+    run_demo()
+    session = sevare_session()
+    participants = session.enrollments.filter(role=Enrollment.Role.PARTICIPANT)
+    assert participants.count() == 40
+    days_present = participants.annotate(days=Count("attendances")).values_list("days", flat=True)
+    assert all(days >= 2 for days in days_present)
+    # Nearly everyone came all three days; a few missed one.
+    assert 37 <= sum(1 for days in days_present if days == 3) < 40
+    marked_days = set(
+        Attendance.objects.filter(enrollment__in=participants).values_list("day", flat=True)
+    )
+    assert marked_days == {NOVEMBER_8, NOVEMBER_9, NOVEMBER_10}
+
+
+def test_sevare_participants_are_gendarmerie_and_police_officers() -> None:
+    run_demo()
+    persons = Person.objects.filter(
+        enrollments__session=sevare_session(), enrollments__role=Enrollment.Role.PARTICIPANT
+    )
+    assert set(persons.values_list("corps__short_name", flat=True)) == {"Gendarmerie", "Police"}
+    assert not persons.filter(rank__isnull=True).exists()
+    assert not persons.filter(unit__isnull=True).exists()
+    assert persons.filter(sex=Person.Sex.FEMALE).count() >= 3
+
+
+def test_the_two_sessions_have_distinct_participants_and_share_the_facilitators() -> None:
+    run_demo()
+    sevare, segou = Session.objects.order_by("start_date")
+    assert segou.place.name == "Ségou"
+
+    def enrolled(session: Session, role: str) -> set[int]:
+        return set(session.enrollments.filter(role=role).values_list("person_id", flat=True))
+
+    participant = Enrollment.Role.PARTICIPANT
+    facilitator = Enrollment.Role.FACILITATOR
+    assert len(enrolled(segou, participant)) == 40
+    assert not enrolled(sevare, participant) & enrolled(segou, participant)
+    assert len(enrolled(sevare, facilitator)) == 2
+    assert enrolled(sevare, facilitator) == enrolled(segou, facilitator)
+
+
+def test_the_workshop_has_five_ordered_objectives_and_eucap_sahel_mali_as_funder() -> None:
+    run_demo()
+    workshop = Workshop.objects.get()
+    objectives = list(workshop.objectives.order_by("order"))
+    assert [o.order for o in objectives] == [1, 2, 3, 4, 5]
+    assert objectives[0].text.startswith("Renforcer les capacités des OPJ")
+    assert objectives[4].text.startswith("Renforcer l’esprit de confiance mutuelle")
+    funding = workshop.fundings.select_related("partner").get()
+    assert funding.partner.acronym == "EUCAP Sahel Mali"
+    assert funding.amount > 0
+    assert workshop.axis.number == 3
+    assert workshop.axis.plan.organisation.acronym == "CNDH"
+    assert workshop.axis.plan.organisation.currency == "XOF"
+
+
+def test_the_sevare_session_is_in_the_mopti_region_from_8_to_10_november_2022() -> None:
+    run_demo()
+    session = sevare_session()
+    assert session.place.kind == Place.Kind.TOWN
+    assert session.place.parent is not None
+    assert session.place.parent.name == "Mopti"
+    assert session.place.parent.kind == Place.Kind.REGION
+    assert (session.start_date, session.end_date) == (NOVEMBER_8, NOVEMBER_10)
+    assert session.venue == "Hôtel La Palmeraie"
+    assert session.capacity == 40
+    assert session.number == 1
+
+
+def test_running_it_twice_adds_nothing_and_still_prints_the_accounts() -> None:
+    run_demo()
+    before = row_counts()
+    out = run_demo()
+    assert row_counts() == before
+    assert "persons: 0" in out
+    assert len(ACCOUNT_LINE.findall(out)) == 2
+
+
+def test_dry_run_writes_nothing_but_says_what_it_would_create() -> None:
+    before = row_counts()
+    out = run_demo("--dry-run")
+    assert row_counts() == before
+    assert "persons: 82" in out
+    assert "enrollments: 84" in out
+
+
+def test_the_printed_demo_logins_authenticate() -> None:
+    out = run_demo()
+    assert "http://127.0.0.1:8000/" in out
+    accounts = dict(ACCOUNT_LINE.findall(out))
+    assert set(accounts) == {"admin", "programme"}
+    admin = authenticate(username="admin", password=accounts["admin"])
+    officer = authenticate(username="programme", password=accounts["programme"])
+    assert admin is not None
+    assert admin.is_superuser
+    assert officer is not None
+    assert officer.is_active
+    assert not officer.is_superuser
+
+
+def test_it_hides_a_demo_password_that_was_changed_since() -> None:
+    run_demo()
+    admin = User.objects.get(username="admin")
+    admin.set_password("Un-autre-mot-de-passe-2024")
+    admin.save()
+    accounts = dict(ACCOUNT_LINE.findall(run_demo()))
+    assert "admin" not in accounts
+    assert "programme" in accounts
+
+
+def test_it_writes_nothing_when_a_reference_town_is_missing() -> None:
+    Place.objects.get(kind=Place.Kind.TOWN, name="Djenné").delete()
+    before = row_counts()
+    with pytest.raises(CommandError, match="Djenné"):
+        run_demo()
+    # Accounts, organisation and plan come before the units: one transaction undoes them too.
+    assert row_counts() == before
+
+
+def test_it_refuses_to_enrol_a_real_person_holding_a_demo_service_number() -> None:
+    with PARTICIPANTS_FILE.open(encoding="utf-8", newline="") as handle:
+        demo_row = next(csv.DictReader(handle))
+    real = Person.objects.create(
+        last_name="Koné",
+        first_names="Awa",
+        sex=Person.Sex.FEMALE,
+        corps=Corps.objects.get(name=demo_row["corps"]),
+        service_number=demo_row["service_number"],
+    )
+    with pytest.raises(CommandError, match=demo_row["service_number"]):
+        run_demo()
+    assert not real.enrollments.exists()
+    assert not Workshop.objects.exists()
