@@ -1,0 +1,327 @@
+"""Reads of workshops and sessions: the roster, the headline numbers, a person's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
+
+from kalan.people.models import Person
+from kalan.workshops import selectors
+from kalan.workshops.models import Attendance, Enrollment, Session
+from tests.factories import (
+    AttendanceFactory,
+    EnrollmentFactory,
+    PersonFactory,
+    SessionFactory,
+    UnitFactory,
+    WorkshopFactory,
+    place,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOV_8, NOV_9, NOV_10 = (dt.date(2022, 11, day) for day in (8, 9, 10))
+AM, PM, DAY = Attendance.Half.MORNING, Attendance.Half.AFTERNOON, Attendance.Half.DAY
+PARTICIPANT, FACILITATOR = Enrollment.Role.PARTICIPANT, Enrollment.Role.FACILITATOR
+
+
+def present(enrollment: Enrollment, *days: dt.date, half: str = DAY) -> None:
+    for day in days:
+        AttendanceFactory(enrollment=enrollment, day=day, half=half)
+
+
+# session_roster -----------------------------------------------------------------------------------
+
+
+def test_roster_has_one_column_per_day_of_the_session(sevare_session: Session) -> None:
+    roster = selectors.session_roster(session=sevare_session)
+
+    assert roster.columns == [(NOV_8, DAY), (NOV_9, DAY), (NOV_10, DAY)]
+    assert roster.rows == []
+    assert roster.column_totals == [0, 0, 0]
+
+
+def test_roster_has_a_morning_and_an_afternoon_column_per_day_for_half_days() -> None:
+    session = SessionFactory(half_days=True, end_date=NOV_9)
+
+    roster = selectors.session_roster(session=session)
+
+    assert roster.columns == [(NOV_8, AM), (NOV_8, PM), (NOV_9, AM), (NOV_9, PM)]
+
+
+def test_roster_marks_each_person_on_the_days_they_were_present(sevare_session: Session) -> None:
+    diarra = EnrollmentFactory(session=sevare_session, person=PersonFactory(last_name="Diarra"))
+    traore = EnrollmentFactory(session=sevare_session, person=PersonFactory(last_name="Traoré"))
+    present(diarra, NOV_8, NOV_9)
+    present(traore, NOV_10)
+
+    roster = selectors.session_roster(session=sevare_session)
+
+    marks = {row.enrollment: (row.marks, row.present_count) for row in roster.rows}
+    assert marks == {
+        diarra: ([True, True, False], 2),
+        traore: ([False, False, True], 1),
+    }
+
+
+def test_roster_totals_count_participants_only(sevare_session: Session) -> None:
+    first, second = EnrollmentFactory.create_batch(2, session=sevare_session)
+    facilitator = EnrollmentFactory(session=sevare_session, role=FACILITATOR)
+    present(first, NOV_8, NOV_9)
+    present(second, NOV_8)
+    present(facilitator, NOV_8, NOV_9, NOV_10)
+
+    roster = selectors.session_roster(session=sevare_session)
+
+    assert roster.column_totals == [2, 1, 0]
+    assert roster.participant_count == 2
+    assert roster.person_days == 3.0
+    assert [total for _day, _half, total in roster.header] == [2, 1, 0]
+
+
+def test_roster_row_of_a_facilitator_still_shows_their_marks(sevare_session: Session) -> None:
+    facilitator = EnrollmentFactory(session=sevare_session, role=FACILITATOR)
+    present(facilitator, NOV_10)
+
+    (row,) = selectors.session_roster(session=sevare_session).rows
+
+    assert row.marks == [False, False, True]
+    assert [cell.present for cell in row.cells] == [False, False, True]
+    assert [cell.day for cell in row.cells] == [NOV_8, NOV_9, NOV_10]
+
+
+def test_roster_counts_a_half_day_as_half_a_person_day() -> None:
+    session = SessionFactory(half_days=True, end_date=NOV_9)
+    enrollment = EnrollmentFactory(session=session)
+    present(enrollment, NOV_8, half=AM)
+    present(enrollment, NOV_8, half=PM)
+    present(enrollment, NOV_9, half=AM)
+
+    roster = selectors.session_roster(session=session)
+
+    assert roster.rows[0].marks == [True, True, True, False]
+    assert roster.column_totals == [1, 1, 1, 0]
+    assert roster.person_days == 1.5
+
+
+def test_roster_ignores_marks_outside_its_columns(sevare_session: Session) -> None:
+    enrollment = EnrollmentFactory(session=sevare_session)
+    present(enrollment, NOV_8)
+    present(enrollment, dt.date(2022, 11, 11))  # written before the dates were changed
+    present(enrollment, NOV_9, half=AM)  # written before switching to whole days
+
+    roster = selectors.session_roster(session=sevare_session)
+
+    assert roster.rows[0].marks == [True, False, False]
+    assert roster.rows[0].present_count == 1
+    assert roster.column_totals == [1, 0, 0]
+
+
+def test_roster_lists_facilitators_first_then_participants_by_name(
+    sevare_session: Session,
+) -> None:
+    for last_name, role in [
+        ("Touré", PARTICIPANT),
+        ("Cissé", PARTICIPANT),
+        ("Sangaré", FACILITATOR),
+    ]:
+        EnrollmentFactory(
+            session=sevare_session, role=role, person=PersonFactory(last_name=last_name)
+        )
+
+    roster = selectors.session_roster(session=sevare_session)
+
+    assert [row.enrollment.person.last_name for row in roster.rows] == [
+        "Sangaré",
+        "Cissé",
+        "Touré",
+    ]
+
+
+def test_roster_leaves_out_other_sessions(sevare_session: Session) -> None:
+    present(EnrollmentFactory(), NOV_8)
+
+    roster = selectors.session_roster(session=sevare_session)
+
+    assert roster.rows == []
+    assert roster.column_totals == [0, 0, 0]
+
+
+def _session_with(participants: int) -> Session:
+    session = SessionFactory(capacity=participants)
+    units = UnitFactory.create_batch(3)
+    for n in range(participants):
+        enrollment = EnrollmentFactory(session=session, person=PersonFactory(unit=units[n % 3]))
+        present(enrollment, NOV_8, NOV_10)
+    EnrollmentFactory(session=session, role=FACILITATOR, person=PersonFactory(corps=None))
+    return session
+
+
+def _read_roster(session: Session) -> list[tuple[object, ...]]:
+    """What the roster page shows: every person's name, rank, corps, unit and place, every mark."""
+    session = Session.objects.get(pk=session.pk)  # nothing cached from the set-up
+    roster = selectors.session_roster(session=session)
+    return [
+        (
+            row.enrollment.person.full_name,
+            row.enrollment.person.display_rank,
+            row.enrollment.person.corps,
+            row.enrollment.person.unit and row.enrollment.person.unit.place.name,
+            row.enrollment.session.venue,
+            row.enrollment.role,
+            *row.marks,
+            row.present_count,
+        )
+        for row in roster.rows
+    ] + [tuple(roster.column_totals)]
+
+
+def test_roster_runs_the_same_queries_for_5_and_for_50_participants() -> None:
+    small, large = _session_with(5), _session_with(50)
+
+    with CaptureQueriesContext(connection) as five:
+        small_rows = _read_roster(small)
+    with CaptureQueriesContext(connection) as fifty:
+        large_rows = _read_roster(large)
+
+    assert len(small_rows) == 5 + 1 + 1 and len(large_rows) == 50 + 1 + 1
+    assert len(five) == len(fifty)
+    assert len(fifty) <= 3
+
+
+def test_roster_reads_in_three_queries_at_most(django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+    session = _session_with(12)
+
+    with django_assert_max_num_queries(3):
+        rows = _read_roster(session)
+
+    assert rows[-1] == (12, 0, 12)
+
+
+# headline_numbers ---------------------------------------------------------------------------------
+
+
+def test_headline_numbers_count_a_trained_person_once() -> None:
+    workshop = WorkshopFactory()
+    WorkshopFactory()  # planned, no session yet
+    sevare = SessionFactory(workshop=workshop)
+    mopti = SessionFactory(workshop=workshop, place=place("Mopti"), start_date=dt.date(2023, 3, 6))
+    SessionFactory(workshop=workshop, start_date=dt.date(2030, 1, 7))  # not held yet
+    halves = SessionFactory(half_days=True, start_date=dt.date(2023, 6, 12))
+
+    aissata = PersonFactory(sex=Person.Sex.FEMALE)
+    moussa = PersonFactory(sex=Person.Sex.MALE)
+    awa = PersonFactory(sex=Person.Sex.FEMALE)
+    oumou = PersonFactory(sex=Person.Sex.FEMALE)
+    present(EnrollmentFactory(session=sevare, person=aissata), NOV_8, NOV_9)
+    present(EnrollmentFactory(session=mopti, person=aissata), dt.date(2023, 3, 6))
+    present(EnrollmentFactory(session=sevare, person=moussa), NOV_10)
+    EnrollmentFactory(session=sevare, person=awa)  # enrolled, never came
+    day_one = EnrollmentFactory(session=halves, person=oumou)
+    present(day_one, dt.date(2023, 6, 12), half=AM)
+    present(day_one, dt.date(2023, 6, 12), half=PM)
+    trainer = PersonFactory(sex=Person.Sex.FEMALE)
+    present(EnrollmentFactory(session=sevare, person=trainer, role=FACILITATOR), NOV_8, NOV_9)
+
+    numbers = selectors.headline_numbers(today=dt.date(2024, 1, 1))
+
+    assert numbers.workshops == 3  # two made here, one for the half-day session
+    assert numbers.sessions_held == 3
+    assert numbers.persons_trained == 3  # Aïssata, Moussa, Oumou
+    assert numbers.women_trained == 2  # Aïssata, Oumou
+    assert numbers.attendance_days == 5  # 2 + 1 + 1 + 1: morning and afternoon make one day
+
+
+def test_headline_numbers_are_zero_on_an_empty_programme() -> None:
+    numbers = selectors.headline_numbers(today=dt.date(2024, 1, 1))
+
+    assert numbers == selectors.Headline(
+        workshops=0, sessions_held=0, persons_trained=0, women_trained=0, attendance_days=0
+    )
+
+
+def test_a_session_counts_as_held_from_its_first_day(sevare_session: Session) -> None:
+    assert selectors.headline_numbers(today=dt.date(2022, 11, 7)).sessions_held == 0
+    assert selectors.headline_numbers(today=NOV_8).sessions_held == 1
+
+
+# person_history -----------------------------------------------------------------------------------
+
+
+def test_person_history_lists_sessions_newest_first_with_days_present() -> None:
+    person = PersonFactory()
+    older = EnrollmentFactory(person=person, session=SessionFactory())
+    newer = EnrollmentFactory(
+        person=person,
+        role=FACILITATOR,
+        session=SessionFactory(half_days=True, start_date=dt.date(2023, 5, 2)),
+    )
+    present(older, NOV_8, NOV_9, NOV_10)
+    present(newer, dt.date(2023, 5, 2), half=AM)
+    present(newer, dt.date(2023, 5, 2), half=PM)
+    present(EnrollmentFactory(session=older.session), NOV_8)  # someone else
+
+    history = list(selectors.person_history(person=person))
+
+    assert [(e.pk, e.days_present) for e in history] == [(newer.pk, 1), (older.pk, 3)]
+
+
+def test_person_history_shows_enrollments_without_attendance(sevare_session: Session) -> None:
+    enrollment = EnrollmentFactory(session=sevare_session)
+
+    (entry,) = selectors.person_history(person=enrollment.person)
+
+    assert entry.days_present == 0
+
+
+def test_person_history_reads_sessions_without_a_query_per_row(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    person = PersonFactory()
+    for start in (dt.date(2022, 1, 3), dt.date(2022, 6, 6), dt.date(2023, 1, 9)):
+        EnrollmentFactory(person=person, session=SessionFactory(start_date=start))
+
+    with django_assert_num_queries(1):
+        names = [
+            (e.session.workshop.title, e.session.place.name, e.session.place.parent.name)
+            for e in selectors.person_history(person=person)
+        ]
+
+    assert names == [(names[0][0], "Sévaré", "Mopti")] * 3
+
+
+# sessions on the home page, and the counts after one click ---------------------------------------
+
+
+def test_current_and_coming_sessions_leave_out_finished_ones(sevare_session: Session) -> None:
+    coming = SessionFactory(start_date=dt.date(2022, 12, 5))
+    EnrollmentFactory.create_batch(2, session=coming)
+    EnrollmentFactory(session=coming, role=FACILITATOR)
+
+    sessions = list(selectors.sessions_current_and_coming(today=dt.date(2022, 11, 11)))
+
+    assert sessions == [coming]
+    assert sessions[0].participant_count == 2
+
+
+def test_a_session_is_current_until_its_last_day(sevare_session: Session) -> None:
+    assert list(selectors.sessions_current_and_coming(today=NOV_10)) == [sevare_session]
+    assert list(selectors.sessions_recent(today=NOV_10)) == []
+    assert list(selectors.sessions_recent(today=dt.date(2022, 11, 11))) == [sevare_session]
+
+
+def test_attendance_counts_give_the_column_total_and_the_person_total(
+    sevare_session: Session,
+) -> None:
+    enrollment, other = EnrollmentFactory.create_batch(2, session=sevare_session)
+    facilitator = EnrollmentFactory(session=sevare_session, role=FACILITATOR)
+    present(enrollment, NOV_8, NOV_9)
+    present(other, NOV_8)
+    present(facilitator, NOV_8)
+
+    assert selectors.attendance_counts(enrollment=enrollment, day=NOV_8, half=DAY) == (2, 2)
+    assert selectors.attendance_counts(enrollment=other, day=NOV_9, half=DAY) == (1, 1)
