@@ -25,7 +25,7 @@ Factories (``XFactory()`` saves, ``XFactory.build()`` does not; every field can 
 - ``PartnerFactory``: get-or-create by name; numbered partners by default.
   ``PartnerFactory(name="EUCAP Sahel Mali", acronym="EUCAP")`` is the funder of the seed story.
 - ``StrategicPlanFactory``: the 2020-2022 plan of the CNDH.
-- ``AxisFactory``: axis 3 style, numbered from 1 within its plan.
+- ``AxisFactory``: an axis titled like the seed's axis 3, numbered after its plan's last axis.
 - ``WorkshopFactory``: a workshop on an axis. ``WorkshopFactory(objectives=["a", "b"])`` adds the
   specific objectives in that order; ``WorkshopFactory(fundings=[(partner, 1_000_000)])`` adds
   funders.
@@ -34,7 +34,7 @@ Factories (``XFactory()`` saves, ``XFactory.build()`` does not; every field can 
   workshop's last session. ``SessionFactory(half_days=True)`` takes attendance morning/afternoon.
 - ``EnrollmentFactory``: a confirmed participant (a new person) in a new session.
 - ``AttendanceFactory``: present on the first day of the enrollment's session.
-- ``UserFactory``: a user whose password is ``PASSWORD`` (log in with
+- ``UserFactory``: get-or-create by username; a user whose password is ``PASSWORD`` (log in with
   ``client.login(username=user.username, password=PASSWORD)``).
 
 Factories write rows directly (no ``full_clean``, no service): use them to arrange a test, and call

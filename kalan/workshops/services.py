@@ -55,8 +55,8 @@ def workshop_create(
 ) -> Workshop:
     """Create a workshop with its ordered specific objectives and its funders.
 
-    Raises ValidationError for an empty title or objective, WorkshopError (duplicate_funder) when
-    a partner is listed twice.
+    Blank objective lines are dropped. Raises ValidationError for an empty title or general
+    objective, WorkshopError (duplicate_funder) when a partner is listed twice.
     """
     workshop = Workshop(
         axis=axis,

@@ -65,9 +65,7 @@ def test_the_reference_data_loads_four_corps_with_their_ranks_in_order() -> None
     ranks = list(gendarmerie.ranks.order_by("order").values_list("name", flat=True))
     assert ranks[0] == "Gendarme"
     assert ranks[-1] == "Général de brigade"
-    assert list(gendarmerie.ranks.values_list("order", flat=True)) == list(
-        range(1, len(ranks) + 1)
-    )
+    assert list(gendarmerie.ranks.values_list("order", flat=True)) == list(range(1, len(ranks) + 1))
 
 
 def test_loading_the_reference_data_again_adds_nothing() -> None:
@@ -115,8 +113,15 @@ def test_the_database_refuses_a_service_number_twice_in_a_corps() -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.bulk_create(
-            [Person(last_name="Keïta", first_names="Bakary", sex="M", corps=corps("Gendarmerie"),
-                    service_number="G-0423")]
+            [
+                Person(
+                    last_name="Keïta",
+                    first_names="Bakary",
+                    sex="M",
+                    corps=corps("Gendarmerie"),
+                    service_number="G-0423",
+                )
+            ]
         )
 
 
@@ -138,9 +143,7 @@ def test_the_database_refuses_a_service_number_without_corps() -> None:
 
 
 @pytest.mark.parametrize(("field", "value"), [("sex", "X"), ("last_name", "")])
-def test_the_database_refuses_an_unknown_sex_and_an_empty_last_name(
-    field: str, value: str
-) -> None:
+def test_the_database_refuses_an_unknown_sex_and_an_empty_last_name(field: str, value: str) -> None:
     person = PersonFactory()
 
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -58,7 +58,9 @@ def test_an_axis_reads_with_its_number(axis: Axis) -> None:
     axis.title = "Concilier le respect des droits et les impératifs sécuritaires"
 
     # French typography: a non-breaking space before the colon.
-    assert str(axis) == "Axe 1\u00a0: Concilier le respect des droits et les impératifs sécuritaires"
+    assert (
+        str(axis) == "Axe 1\u00a0: Concilier le respect des droits et les impératifs sécuritaires"
+    )
 
 
 def test_a_partner_name_is_unique() -> None:

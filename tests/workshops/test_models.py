@@ -80,7 +80,9 @@ def test_the_database_refuses_a_second_enrollment_of_the_same_person(
 
 
 @pytest.mark.parametrize("field", ["role", "status"])
-def test_the_database_refuses_an_unknown_role_or_status(sevare_session: Session, field: str) -> None:
+def test_the_database_refuses_an_unknown_role_or_status(
+    sevare_session: Session, field: str
+) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
 
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -193,7 +193,9 @@ def test_roster_runs_the_same_queries_for_5_and_for_50_participants() -> None:
     assert len(fifty) <= 3
 
 
-def test_roster_reads_in_three_queries_at_most(django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+def test_roster_reads_in_three_queries_at_most(
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     session = _session_with(12)
 
     with django_assert_max_num_queries(3):

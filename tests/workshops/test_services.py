@@ -329,6 +329,38 @@ def test_a_second_enrollment_of_the_same_person_is_refused(sevare_session: Sessi
     assert sevare_session.enrollments.count() == 1
 
 
+def test_a_person_already_in_a_full_session_is_told_so_not_that_it_is_full() -> None:
+    session = SessionFactory(capacity=1)
+    enrollment = enrol(session)
+
+    with pytest.raises(WorkshopError) as caught:
+        services.enrollment_create(session=session, person=enrollment.person)
+
+    assert caught.value.code == "already_enrolled"
+
+
+def test_an_enrollment_that_loses_a_race_for_the_same_person_is_refused_cleanly(
+    sevare_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = PersonFactory()
+    full_clean = Enrollment.full_clean
+
+    def other_request_wins_then_clean(self: Enrollment, *args: object, **kwargs: object) -> None:
+        Enrollment.objects.create(session=self.session, person=self.person)
+        full_clean(self, *args, **kwargs)
+
+    monkeypatch.setattr(Enrollment, "full_clean", other_request_wins_then_clean)
+
+    with pytest.raises(WorkshopError) as caught:
+        services.enrollment_create(session=sevare_session, person=person)
+
+    assert caught.value.code == "already_enrolled"
+    # The rival row was written inside the service's transaction here, so it was rolled back with
+    # it; what matters is that the failed insert left the connection usable (PostgreSQL would
+    # refuse every further query of an aborted transaction).
+    assert sevare_session.enrollments.count() == 0
+
+
 def test_a_withdrawn_person_cannot_be_enrolled_a_second_time(sevare_session: Session) -> None:
     enrollment = EnrollmentFactory(session=sevare_session, status=Enrollment.Status.WITHDRAWN)
 
@@ -342,7 +374,9 @@ def test_the_same_person_may_enrol_in_another_session(sevare_session: Session) -
     person = PersonFactory()
     services.enrollment_create(session=sevare_session, person=person)
 
-    services.enrollment_create(session=SessionFactory(workshop=sevare_session.workshop), person=person)
+    services.enrollment_create(
+        session=SessionFactory(workshop=sevare_session.workshop), person=person
+    )
 
     assert person.enrollments.count() == 2
 
