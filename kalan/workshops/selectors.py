@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kalan.people.models import Person
 from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
@@ -40,10 +42,37 @@ def workshop_detail(*, pk: int) -> Workshop:
 
 
 @dataclass(frozen=True)
-class RosterCell:
+class RosterColumn:
+    """One attendance column, with what its cells print computed once rather than per cell."""
+
     day: dt.date
     half: str
+    key: str  # "20221108-day": the ids of the column's cells and of its total
+    iso: str  # "2022-11-08": the day as the toggle posts it
+    label: str  # "présent(e) le 8 novembre (matin)": read out after the person's name
+
+
+def roster_column(*, day: dt.date, half: str) -> RosterColumn:
+    label = _("présent(e) le %(date)s") % {"date": date_format(day, "j F")}
+    if half != Attendance.Half.DAY:
+        label = f"{label} ({Attendance.Half(half).label})"
+    return RosterColumn(
+        day=day, half=half, key=f"{day:%Y%m%d}-{half}", iso=day.isoformat(), label=label
+    )
+
+
+@dataclass(frozen=True)
+class RosterCell:
+    column: RosterColumn
     present: bool
+
+    @property
+    def day(self) -> dt.date:
+        return self.column.day
+
+    @property
+    def half(self) -> str:
+        return self.column.half
 
 
 @dataclass
@@ -51,13 +80,13 @@ class RosterRow:
     enrollment: Enrollment
     marks: list[bool]  # one per (day, half) column, in the order of SessionRoster.columns
     present_count: int
-    columns: list[tuple[dt.date, str]] = field(default_factory=list, repr=False)
+    columns: list[RosterColumn] = field(default_factory=list, repr=False)
 
     @property
     def cells(self) -> list[RosterCell]:
         return [
-            RosterCell(day=day, half=half, present=mark)
-            for (day, half), mark in zip(self.columns, self.marks, strict=True)
+            RosterCell(column=column, present=mark)
+            for column, mark in zip(self.columns, self.marks, strict=True)
         ]
 
 
@@ -67,6 +96,7 @@ class SessionRoster:
     columns: list[tuple[dt.date, str]]
     rows: list[RosterRow]
     column_totals: list[int] = field(default_factory=list)
+    column_details: list[RosterColumn] = field(default_factory=list)
 
     @property
     def header(self) -> list[tuple[dt.date, str, int]]:
@@ -75,6 +105,10 @@ class SessionRoster:
             (day, half, total)
             for (day, half), total in zip(self.columns, self.column_totals, strict=True)
         ]
+
+    @property
+    def header_columns(self) -> list[tuple[RosterColumn, int]]:
+        return list(zip(self.column_details, self.column_totals, strict=True))
 
     @property
     def participant_count(self) -> int:
@@ -107,6 +141,7 @@ def session_roster(*, session: Session) -> SessionRoster:
         .order_by("role", "person__last_name", "person__first_names")
     )
     columns = [(day, half) for day in session.days for half in session.halves]
+    details = [roster_column(day=day, half=half) for day, half in columns]
     index = {column: n for n, column in enumerate(columns)}
     totals = [0] * len(columns)
     rows = []
@@ -119,9 +154,11 @@ def session_roster(*, session: Session) -> SessionRoster:
                 if enrollment.role == Enrollment.Role.PARTICIPANT:
                     totals[n] += 1
         rows.append(
-            RosterRow(enrollment=enrollment, marks=marks, present_count=sum(marks), columns=columns)
+            RosterRow(enrollment=enrollment, marks=marks, present_count=sum(marks), columns=details)
         )
-    return SessionRoster(session=session, columns=columns, rows=rows, column_totals=totals)
+    return SessionRoster(
+        session=session, columns=columns, rows=rows, column_totals=totals, column_details=details
+    )
 
 
 def sessions_current_and_coming(*, today: dt.date | None = None) -> QuerySet[Session]:

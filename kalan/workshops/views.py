@@ -267,8 +267,8 @@ def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -
         {
             "session": session,
             "enrollment": enrollment,
-            "day": day,
-            "half": half,
+            "column": selectors.roster_column(day=day, half=half),
+            "toggle_url": request.path,
             "present": present,
             "oob": True,
             "column_total": column_total,
