@@ -33,9 +33,11 @@ from django.utils.translation import gettext as _
 
 from kalan.core.errors import KalanError
 from kalan.core.models import Organisation, User
+from kalan.core.services import organisation_create
 from kalan.people.models import Corps, Person, Place, Rank, Unit
 from kalan.people.services import person_create
 from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.plans.services import axis_create, partner_create, plan_create
 from kalan.workshops.models import Enrollment, Session, Workshop
 from kalan.workshops.services import (
     attendance_set,
@@ -383,15 +385,13 @@ def _organisation_get_or_create(*, created: dict[str, int]) -> Organisation:
         acronym=ORGANISATION_ACRONYM, country=country
     ).first()
     if organisation is None:
-        organisation = Organisation(
+        organisation = organisation_create(
             name=ORGANISATION_NAME,
             acronym=ORGANISATION_ACRONYM,
             country=country,
             currency=ORGANISATION_CURRENCY,
             mandate=ORGANISATION_MANDATE,
         )
-        organisation.full_clean()
-        organisation.save()
         created["organisations"] += 1
     return organisation
 
@@ -401,20 +401,18 @@ def _axis_get_or_create(*, organisation: Organisation, created: dict[str, int]) 
         organisation=organisation, start_year=PLAN_START_YEAR, end_year=PLAN_END_YEAR
     ).first()
     if plan is None:
-        plan = StrategicPlan(
+        plan = plan_create(
             organisation=organisation,
             title=PLAN_TITLE,
             start_year=PLAN_START_YEAR,
             end_year=PLAN_END_YEAR,
         )
-        plan.full_clean()
-        plan.save()
         created["plans"] += 1
     axis = Axis.objects.filter(plan=plan, number=AXIS_NUMBER).first()
     if axis is None:
-        axis = Axis(plan=plan, number=AXIS_NUMBER, title=AXIS_TITLE, description=AXIS_DESCRIPTION)
-        axis.full_clean()
-        axis.save()
+        axis = axis_create(
+            plan=plan, number=AXIS_NUMBER, title=AXIS_TITLE, description=AXIS_DESCRIPTION
+        )
         created["axes"] += 1
     return axis
 
@@ -425,9 +423,7 @@ def _partner_get_or_create(*, created: dict[str, int]) -> Partner:
         or Partner.objects.filter(acronym=PARTNER_ACRONYM).first()
     )
     if partner is None:
-        partner = Partner(name=PARTNER_NAME, acronym=PARTNER_ACRONYM)
-        partner.full_clean()
-        partner.save()
+        partner = partner_create(name=PARTNER_NAME, acronym=PARTNER_ACRONYM)
         created["partners"] += 1
     return partner
 

@@ -37,6 +37,13 @@ def _session_url(session: Session, name: str = "session_detail") -> str:
     return reverse(name, kwargs={"uid": session.uid})
 
 
+def _toggle_url(enrollment: Enrollment) -> str:
+    return reverse(
+        "attendance_toggle",
+        kwargs={"uid": enrollment.session.uid, "enrollment_uid": enrollment.uid},
+    )
+
+
 def _session_form(**overrides: str) -> dict[str, str]:
     data = {
         "place": str(place("Ségou").pk),
@@ -247,9 +254,7 @@ def test_one_click_marks_a_day_and_a_second_click_unmarks_it(
     officer_client: Client, sevare_session: Session
 ) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
-    url = reverse(
-        "attendance_toggle", kwargs={"uid": sevare_session.uid, "enrollment_uid": enrollment.uid}
-    )
+    url = _toggle_url(enrollment)
     first = officer_client.post(url, {"day": "2022-11-08", "half": "day"}, **HTMX)
     body = first.content.decode()
     assert first.status_code == 200
@@ -265,9 +270,7 @@ def test_without_javascript_a_click_posts_and_comes_back_to_the_page(
     officer_client: Client, sevare_session: Session
 ) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
-    url = reverse(
-        "attendance_toggle", kwargs={"uid": sevare_session.uid, "enrollment_uid": enrollment.uid}
-    )
+    url = _toggle_url(enrollment)
     response = officer_client.post(url, {"day": "2022-11-09", "half": "day"})
     assert response.status_code == 302
     assert response["Location"] == _session_url(sevare_session)
@@ -278,9 +281,7 @@ def test_attendance_on_a_day_outside_the_session_is_refused(
     officer_client: Client, sevare_session: Session
 ) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
-    url = reverse(
-        "attendance_toggle", kwargs={"uid": sevare_session.uid, "enrollment_uid": enrollment.uid}
-    )
+    url = _toggle_url(enrollment)
     response = officer_client.post(url, {"day": "2022-11-11", "half": "day"}, **HTMX)
     assert response.status_code == 400
     assert "en dehors de la session" in response.content.decode()
@@ -293,16 +294,14 @@ def test_attendance_of_an_enrollment_of_another_session_is_404(
     other = EnrollmentFactory(session=SessionFactory(workshop=workshop))
     url = reverse(
         "attendance_toggle", kwargs={"uid": sevare_session.uid, "enrollment_uid": other.uid}
-    )
+    )  # the other session's enrollment under this session's address
     assert officer_client.post(url, {"day": "2022-11-08"}, **HTMX).status_code == 404
     assert not Attendance.objects.exists()
 
 
 def test_attendance_needs_a_post(officer_client: Client, sevare_session: Session) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
-    url = reverse(
-        "attendance_toggle", kwargs={"uid": sevare_session.uid, "enrollment_uid": enrollment.uid}
-    )
+    url = _toggle_url(enrollment)
     assert officer_client.get(url, {"day": "2022-11-08"}).status_code == 405
 
 
