@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from kalan.core import views as core_views
@@ -43,5 +43,7 @@ urlpatterns = [
         name="attendance_toggle",
     ),
     path("personnes/", people_views.person_list, name="person_list"),
+    path("personnes/", include("kalan.people.urls_duplicates")),
+    path("", include("kalan.people.urls_exports")),
     path("personnes/<uuid:uid>/", people_views.person_detail, name="person_detail"),
 ]

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -346,6 +347,14 @@ def _accounts_load(*, result: DemoResult) -> User:
             user.set_password(account.password)
             user.full_clean()
             user.save()
+            if not account.is_superuser:
+                # A programme officer calls participants and sends them their lists.
+                user.user_permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label="people",
+                        codename__in=["view_contacts", "export_persons"],
+                    )
+                )
             result.created["users"] += 1
         result.accounts.append(
             AccountState(account=account, password_is_demo=user.check_password(account.password))

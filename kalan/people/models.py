@@ -155,6 +155,13 @@ class Unit(GlobalModel):
         return self.name
 
 
+class ActivePersonManager(models.Manager["Person"]):
+    """The registry: persons that were not merged into another one."""
+
+    def get_queryset(self) -> models.QuerySet[Person]:
+        return super().get_queryset().filter(merged_into__isnull=True)
+
+
 class Person(GlobalModel):
     """One record per human being across every workshop they attend."""
 
@@ -192,11 +199,32 @@ class Person(GlobalModel):
     )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
+    # Only to tell two officers of the same name apart when neither list gives a service number.
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    # A merged person is kept (never deleted) so that the merge can be undone; the registry hides it.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionné dans"),
+        on_delete=models.PROTECT,
+        related_name="merged_persons",
+        null=True,
+        blank=True,
+    )
+
+    objects = ActivePersonManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_names"]
+        # Uniqueness checks and related lookups must also see merged persons.
+        base_manager_name = "all_objects"
+        default_manager_name = "all_objects"
+        permissions = [
+            ("view_contacts", _("Voir les contacts (téléphone, courriel) des personnes")),
+            ("export_persons", _("Exporter des listes de personnes")),
+        ]
         indexes = [models.Index(Lower("last_name"), name="person_last_name_lower")]
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=["F", "M"]), name="person_sex_valid"),
@@ -212,6 +240,9 @@ class Person(GlobalModel):
             models.CheckConstraint(
                 condition=models.Q(service_number="") | models.Q(corps__isnull=False),
                 name="person_service_number_needs_corps",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")), name="person_not_merged_into_self"
             ),
         ]
 
@@ -244,3 +275,117 @@ class Person(GlobalModel):
     @property
     def display_rank(self) -> str:
         return str(self.rank) if self.rank_id else ""
+
+
+class PersonMerge(GlobalModel):
+    """Two records found to be one person: who merged what, when, and how to undo it.
+
+    ``details`` keeps what the merge moved (enrollments, attendance marks, a service number, the
+    fields filled on the kept person) so that ``person_merge_undo`` can put everything back.
+    """
+
+    kept = models.ForeignKey(
+        Person, verbose_name=_("personne gardée"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("personne fusionnée"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.FloatField(_("score de ressemblance"), null=True, blank=True)
+    details = models.JSONField(_("détails"), default=dict)
+    merged_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("fusionné par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    undone_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("annulé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("fusion de personnes")
+        verbose_name_plural = _("fusions de personnes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kept=models.F("merged")), name="merge_two_different_persons"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.kept}"
+
+
+class DuplicateDismissal(GlobalModel):
+    """Someone looked at a likely pair and said: two different people. The scan stops showing it."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("doublon écarté")
+        verbose_name_plural = _("doublons écartés")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="dismissal_once_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="dismissal_pair_ordered"
+            ),
+        ]
+
+
+class ImportBatch(GlobalModel):
+    """One participant list uploaded into a session: previewed, then committed whole or not at all.
+
+    The file itself is kept in the data folder (``imports/``), never under a served URL.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("aperçu")
+        COMMITTED = "committed", _("importé")
+        ABANDONED = "abandoned", _("abandonné")
+
+    session = models.ForeignKey(
+        "workshops.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="imports",
+    )
+    filename = models.CharField(_("fichier"), max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    stored_name = models.CharField(_("nom de stockage"), max_length=80)
+    sheet = models.CharField(_("feuille"), max_length=120, blank=True)
+    mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
+    decisions = models.JSONField(_("décisions"), default=dict, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    counts = models.JSONField(_("bilan"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    committed_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import de liste")
+        verbose_name_plural = _("imports de listes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

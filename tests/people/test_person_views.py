@@ -56,3 +56,12 @@ def test_a_guessed_person_id_is_404(
 ) -> None:
     url = reverse("person_detail", kwargs={"uid": "00000000-0000-0000-0000-000000000000"})
     assert client_for(programme_officer).get(url).status_code == 404
+
+
+def test_contacts_show_only_to_users_allowed_to_see_them(
+    programme_officer: User, administrator: User, client_for: Callable[[User], Client]
+) -> None:
+    person = PersonFactory(phone="+223 70 12 34 56")
+    url = reverse("person_detail", kwargs={"uid": person.uid})
+    assert "+223 70 12 34 56" not in client_for(programme_officer).get(url).content.decode()
+    assert "+223 70 12 34 56" in client_for(administrator).get(url).content.decode()
