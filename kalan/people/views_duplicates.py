@@ -1,0 +1,108 @@
+"""The duplicates page: likely pairs side by side, merge, dismiss, and the merge history."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kalan.core.errors import KalanError
+from kalan.people import merge as services
+from kalan.people.duplicates import duplicate_pairs, duplicate_rows, merge_history
+from kalan.people.models import Person, PersonMerge
+
+PAIRS_SHOWN = 100
+
+
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    pairs = duplicate_pairs(limit=PAIRS_SHOWN + 1)
+    return render(
+        request,
+        "people/duplicate_list.html",
+        {
+            "rows": duplicate_rows(pairs=pairs[:PAIRS_SHOWN]),
+            "more": len(pairs) > PAIRS_SHOWN,
+            "shown": PAIRS_SHOWN,
+            "merges": merge_history(),
+        },
+    )
+
+
+def _person_or_404(uid: uuid.UUID) -> Person:
+    # Merged persons too: a second click on "Fusionner" then gets the service's clear refusal.
+    try:
+        return Person.all_objects.get(uid=uid)
+    except Person.DoesNotExist:
+        raise Http404 from None
+
+
+def _score(value: str | None) -> float | None:
+    """The score the page showed, recorded with the merge for the history (informative only)."""
+    try:
+        score = float(value or "")
+    except ValueError:
+        return None
+    return score if math.isfinite(score) and 0 <= score <= 100 else None
+
+
+@require_POST
+def person_merge(request: HttpRequest, kept_uid: uuid.UUID, merged_uid: uuid.UUID) -> HttpResponse:
+    kept, merged = _person_or_404(kept_uid), _person_or_404(merged_uid)
+    try:
+        services.person_merge(
+            kept=kept,
+            merged=merged,
+            by=request.user,  # type: ignore[arg-type]
+            score=_score(request.POST.get("score")),
+        )
+    except KalanError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(merged)s fusionné(e) dans %(kept)s. L’historique ci-dessous permet d’annuler.")
+            % {"merged": merged, "kept": kept},
+        )
+    return redirect("duplicate_list")
+
+
+@require_POST
+def person_merge_undo(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    try:
+        merge = PersonMerge.objects.select_related("kept", "merged").get(uid=uid)
+    except PersonMerge.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.person_merge_undo(merge=merge, by=request.user)  # type: ignore[arg-type]
+    except KalanError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Fusion annulée : %(merged)s et %(kept)s sont de nouveau deux fiches.")
+            % {"merged": merge.merged, "kept": merge.kept},
+        )
+    return redirect("duplicate_list")
+
+
+@require_POST
+def duplicate_dismiss(
+    request: HttpRequest, first_uid: uuid.UUID, second_uid: uuid.UUID
+) -> HttpResponse:
+    first, second = _person_or_404(first_uid), _person_or_404(second_uid)
+    try:
+        services.duplicate_dismiss(first=first, second=second, by=request.user)  # type: ignore[arg-type]
+    except KalanError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(first)s et %(second)s sont deux personnes différentes : paire écartée.")
+            % {"first": first, "second": second},
+        )
+    return redirect("duplicate_list")

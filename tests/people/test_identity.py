@@ -1,0 +1,193 @@
+"""Names and records compared without the database: keys, sounds, scores and the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kalan.people.identity import (
+    LIKELY,
+    NameIndex,
+    PersonRow,
+    name_key,
+    name_similarity,
+    person_similarity,
+    phonetic_key,
+)
+
+GENDARMERIE, POLICE = 1, 2
+SERGENT, ADJUDANT = 10, 11
+
+
+def row(
+    person_id: int,
+    last_name: str,
+    first_names: str,
+    *,
+    corps: int | None = GENDARMERIE,
+    rank: int | None = None,
+    unit: int | None = None,
+    birth: dt.date | None = None,
+    number: str = "",
+) -> PersonRow:
+    return PersonRow(person_id, last_name, first_names, corps, rank, unit, birth, number)
+
+
+def test_name_key_ignores_accents_case_and_word_order() -> None:
+    assert name_key("TRAORE", "Moussa") == name_key("Moussa", "Traoré") == "moussa traore"
+    assert name_key("Maïga", "Aïssata") == name_key("MAIGA", "aissata")
+    assert name_key("Keïta", "Sidiki  Boubacar") == name_key("keita", "Boubacar Sidiki")
+
+
+def test_name_key_drops_apostrophes_and_splits_on_hyphens() -> None:
+    assert name_key("N’Diaye", "Aïssata-Mariam") == name_key("NDIAYE", "Mariam Aissata")
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(["Traoré", "moussa", "AÏSSATA", "Keïta", "Sidibé", "oumar"]),
+        min_size=2,
+        max_size=4,
+    ),
+    seed=st.integers(),
+)
+def test_name_key_is_the_same_however_the_words_are_ordered_or_cased(
+    words: list[str], seed: int
+) -> None:
+    shuffled = words[:]
+    random.Random(seed).shuffle(shuffled)
+    shuffled = [w.upper() if n % 2 else w.lower() for n, w in enumerate(shuffled)]
+    assert name_key(words[0], " ".join(words[1:])) == name_key(shuffled[0], " ".join(shuffled[1:]))
+
+
+def test_phonetic_key_merges_malian_spelling_variants() -> None:
+    assert phonetic_key("Coulibaly") == phonetic_key("Koulibaly") == phonetic_key("KOULIBALI")
+    assert phonetic_key("Keïta") == phonetic_key("Keita")
+    assert phonetic_key("Diarra") == phonetic_key("Dyarra")
+    assert phonetic_key("Ouattara") == phonetic_key("Wattara")
+    assert phonetic_key("Cissé") == phonetic_key("Sissé")
+    assert phonetic_key("Haïdara") == phonetic_key("Aïdara")
+    assert phonetic_key("Cheick") == phonetic_key("Sheikh")
+
+
+def test_phonetic_key_keeps_different_names_apart() -> None:
+    keys = {phonetic_key(n) for n in ["Traoré", "Diarra", "Coulibaly", "Keïta", "Konaté", "Koné"]}
+    assert len(keys) == 6
+
+
+def test_name_similarity_scores_spelling_variants_high_and_other_names_low() -> None:
+    coulibaly, koulibaly = name_key("Coulibaly", "Moussa"), name_key("Koulibaly", "Moussa")
+    assert name_similarity(coulibaly, coulibaly) == 100
+    assert name_similarity(coulibaly, koulibaly) >= 90
+    assert name_similarity(coulibaly, name_key("Diarra", "Moussa")) < LIKELY
+    assert name_similarity(coulibaly, name_key("Coulibaly", "Mamadou")) < LIKELY
+    assert name_similarity(coulibaly, "") == 0
+
+
+def test_a_missing_first_name_still_scores_as_a_possible_match() -> None:
+    score = name_similarity(name_key("Traoré", "Moussa"), name_key("Traoré", "Moussa Ibrahim"))
+    assert 80 <= score < 95
+
+
+def test_coulibaly_and_koulibaly_of_the_same_corps_are_likely_the_same_person() -> None:
+    a = row(1, "COULIBALY", "Moussa", rank=SERGENT, number="G-1")
+    b = row(2, "Koulibaly", "moussa", rank=SERGENT)
+    assert person_similarity(a, b) >= LIKELY
+
+
+def test_two_service_numbers_in_one_corps_are_two_persons_whatever_the_names() -> None:
+    a = row(1, "Traoré", "Moussa", number="G-1", rank=SERGENT)
+    b = row(2, "Traoré", "Moussa", number="G-2", rank=SERGENT)
+    assert person_similarity(a, b) == 0
+
+
+def test_the_same_service_number_in_another_corps_proves_nothing() -> None:
+    a = row(1, "Traoré", "Moussa", number="1234")
+    b = row(2, "Traoré", "Moussa", number="1234", corps=POLICE)
+    assert 0 < person_similarity(a, b) < LIKELY
+
+
+def test_a_different_corps_or_birth_date_is_not_likely_even_with_the_same_name() -> None:
+    a = row(1, "Traoré", "Moussa", birth=dt.date(1980, 1, 1))
+    assert person_similarity(a, row(2, "Traoré", "Moussa", corps=POLICE)) < LIKELY
+    assert person_similarity(a, row(3, "Traoré", "Moussa", birth=dt.date(1985, 6, 1))) < LIKELY
+    assert person_similarity(a, row(4, "Traoré", "Moussa", birth=dt.date(1980, 1, 1))) == 100
+
+
+def test_a_common_name_needs_more_than_the_name_to_be_likely() -> None:
+    a = row(1, "Traoré", "Moussa", rank=SERGENT, number="G-1")
+    b = row(2, "Traoré", "Moussa", rank=ADJUDANT)
+    assert person_similarity(a, b) >= LIKELY
+    assert person_similarity(a, b, name_count=1000) < LIKELY
+    same_rank_and_unit = row(3, "Traoré", "Moussa", rank=SERGENT, unit=7)
+    a_in_unit = a._replace(unit_id=7)
+    assert person_similarity(a_in_unit, same_rank_and_unit, name_count=1000) >= LIKELY
+
+
+def test_the_index_proposes_the_spelling_variant_best_first() -> None:
+    index = NameIndex(
+        [
+            row(1, "Coulibaly", "Moussa", rank=SERGENT, number="G-1"),
+            row(2, "Coulibaly", "Moussa", rank=ADJUDANT, number="G-2", birth=dt.date(1979, 3, 2)),
+            row(3, "Diarra", "Moussa", rank=SERGENT, number="G-3"),
+        ]
+    )
+    found = index.candidates(last_name="KOULIBALY", first_names="Moussa", rank_id=SERGENT,
+                             corps_id=GENDARMERIE)  # fmt: skip
+    assert [person_id for person_id, _score in found] == [1, 2]
+    assert found[0][1] > found[1][1] >= LIKELY
+
+
+def test_the_index_skips_other_service_numbers_of_the_corps_and_finds_the_same_one() -> None:
+    index = NameIndex([row(1, "Traoré", "Moussa", number="G-1"), row(2, "Traoré", "Mousa")])
+    found = index.candidates(
+        last_name="Traoré", first_names="Moussa", corps_id=GENDARMERIE, service_number="G-9"
+    )
+    assert [person_id for person_id, _score in found] == [2]
+    same = index.candidates(
+        last_name="Traore", first_names="Moussa", corps_id=GENDARMERIE, service_number="G-1"
+    )
+    assert same[0] == (1, 100.0)
+
+
+def test_the_index_honours_exclude_limit_and_min_score() -> None:
+    index = NameIndex([row(n, "Sidibé", "Awa") for n in range(1, 6)])
+    assert len(index.candidates(last_name="Sidibe", first_names="Awa", limit=2)) == 2
+    found = index.candidates(last_name="Sidibe", first_names="Awa", exclude=3, limit=None)
+    assert sorted(person_id for person_id, _ in found) == [1, 2, 4, 5]
+    assert index.candidates(last_name="Sidibe", first_names="Awa", min_score=101) == []
+
+
+def test_pairs_lists_each_pair_once_even_when_names_share_several_words() -> None:
+    index = NameIndex(
+        [
+            row(1, "Traoré", "Moussa Ibrahim"),
+            row(2, "TRAORE", "Ibrahim Moussa"),
+            row(3, "Traoré", "Moussa Ibrahim", corps=None),
+        ]
+    )
+    pairs = sorted((min(a, b), max(a, b)) for a, b, _score in index.pairs())
+    assert pairs == [(1, 2), (1, 3), (2, 3)]
+
+
+def test_pairs_never_pairs_two_persons_who_both_carry_a_service_number() -> None:
+    index = NameIndex(
+        [
+            row(1, "Traoré", "Moussa", number="G-1"),
+            row(2, "Traoré", "Moussa", number="G-2"),
+            row(3, "Traoré", "Moussa", number="P-1", corps=POLICE),
+        ]
+    )
+    assert list(index.pairs()) == []
+    index.add(row(4, "Traore", "Moussa"))
+    assert sorted(min(a, b) for a, b, _ in index.pairs()) == [1, 2]
+
+
+def test_added_persons_are_found_by_later_lookups() -> None:
+    index = NameIndex()
+    index.add(row(7, "Dembélé", "Fatoumata"))
+    assert len(index) == 1
+    assert index.candidates(last_name="Dembele", first_names="Fatoumata")[0][0] == 7
