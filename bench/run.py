@@ -8,28 +8,47 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     session_page_ms_400: ...
     session_page_queries_40: 9 queries  SQL queries of one request
     session_page_queries_400: 9 queries
+    export_200000_rows_peak_mb: 85.2 MB  peak memory (RSS) a 200,000-person XLSX export adds
+    duplicate_scan_200000_s: 12.3 s     one full duplicate_pairs() over a 200,000-person registry
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
-queries of a page that lists rows must not grow with the rows.
+queries of a page that lists rows must not grow with the rows; when the export's peak passes
+EXPORT_TARGET_MB; when the duplicate scan takes more than SCAN_TARGET_S or misses the
+near-duplicates planted in the registry.
+
+``build_registry(count)`` adds a realistic registry (Malian names, near-duplicates) for any figure
+that needs one; the duplicate scan builds it first, so the export runs over the same 200,000.
 
 Usage: .venv/bin/python bench/run.py   (``make bench``)
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from participants_import import ROWS as IMPORT_ROWS
+from participants_import import measure_import
 
 WARMUP = 2
 REPEAT = 15
 SIZES = (40, 400)
 DAYS = 3
+EXPORT_ROWS = 200_000
+EXPORT_TARGET_MB = 150
+EXPORT_CHILD = "--export-child"
+IMPORT_TARGET_S = 10
 
 
 def configure(data_dir: Path) -> None:
@@ -163,7 +182,279 @@ def check(response: Any, url: str, size: int) -> None:
         sys.exit(f"bench: GET {url} does not show the last of the {size} participants")
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB.
+
+    Not ``getrusage().ru_maxrss``: on Linux a child inherits its parent's peak across fork and
+    exec, so a child started by a parent holding 100 MB reports at least 100 MB whatever it does.
+    VmHWM belongs to the process image; ``ru_maxrss`` only serves where /proc is missing.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kib) / 1024
+
+
+def reset_peak_rss() -> None:
+    """Bring the peak down to the current size, so that start-up peaks don't mask the export's."""
+    # Without it (not Linux), the figure is the peak above start-up's: an undercount at worst.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # Linux ≥ 4.0: reset VmHWM to VmRSS
+
+
+def export_child() -> int:
+    """In a fresh process: export the whole registry to XLSX, report what it added to the peak.
+
+    Run by ``measure_export`` with the data folder in KALAN_DATA_DIR. The baseline is taken after
+    Django and openpyxl are loaded, so the figure is the export's alone: reading the rows,
+    writing the workbook, and streaming the file out to the last byte.
+    """
+    configure(Path(os.environ["KALAN_DATA_DIR"]))
+
+    from kalan.core.models import User
+    from kalan.people import exports
+
+    # Unsaved, active superuser: every permission, so the contact columns are in the file too.
+    user = User(username="bench-export", is_active=True, is_superuser=True)
+    began = time.perf_counter()
+    reset_peak_rss()
+    before = peak_rss_mb()
+    table = exports.person_export_table(user=user)
+    counted = 0
+    source = table.rows
+
+    def counting() -> Iterator[Sequence[exports.CellValue]]:
+        nonlocal counted
+        for row in source:
+            counted += 1
+            yield row
+
+    table.rows = counting()
+    response = exports.export_response(table=table, fmt="xlsx", filename="bench.xlsx")
+    size = 0
+    for chunk in response:  # the whole stream, as the server sends it
+        size += len(chunk)
+    response.close()
+    after = peak_rss_mb()
+    print(
+        json.dumps(
+            {
+                "rows": counted,
+                "bytes": size,
+                "seconds": round(time.perf_counter() - began, 1),
+                "peak_mb": round(after - before, 1),
+                "baseline_mb": round(before, 1),
+            }
+        )
+    )
+    return 0
+
+
+def measure_export(folder: Path) -> float:
+    """Peak RSS a 200,000-row XLSX export adds, measured in a child process doing only that."""
+    from django.db import connections
+
+    registry_top_up(EXPORT_ROWS)
+    connections.close_all()  # the child opens its own connection to the SQLite file
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script, no shell
+        [sys.executable, str(Path(__file__).resolve()), EXPORT_CHILD],
+        env={**os.environ, "KALAN_DATA_DIR": str(folder)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"bench: the export child failed:\n{done.stderr}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    if report["rows"] != EXPORT_ROWS or report["bytes"] == 0:
+        sys.exit(f"bench: the export wrote {report['rows']} rows, not {EXPORT_ROWS}")
+    # The child's own line on stderr, for whoever looks into a slow or heavy run.
+    print(f"bench: export child {report}", file=sys.stderr)
+    return float(report["peak_mb"])
+
+
+# --- The registry of 200,000 persons and the duplicate scan ------------------------------------
+
+REGISTRY_SIZE = 200_000
+SCAN_TARGET_S = 60
+# Malian family names, most frequent first; the builder draws them with Zipf-like weights.
+REGISTRY_LAST_NAMES = (  # noqa: SIM905 - sixty names read better as words
+    "Traoré Coulibaly Diarra Keïta Koné Diallo Touré Sangaré Dembélé Konaté Sidibé Cissé Maïga "
+    "Camara Sissoko Doumbia Kanté Samaké Bagayoko Dicko Diakité Fofana Guindo Kouyaté Sacko "
+    "Tangara Togola Dao Ballo Berthé Bouaré Cissoko Dagnoko Diabaté Diawara Goïta Haïdara "
+    "Kassogué Koïta Mariko Ouattara Sanogo Sow Sylla Tounkara Yattara Dolo Karembé Kamissoko "
+    "Niaré Samassékou Soumaré Tall Tembely Timbiné Djiré Kané Magassa Niangaly Poudiougou"
+).split()
+REGISTRY_MEN = (  # noqa: SIM905 - names read better as words
+    "Moussa Mamadou Oumar Seydou Ibrahim Amadou Bakary Boubacar Souleymane Modibo Adama Issa "
+    "Drissa Youssouf Abdoulaye Lassana Sidiki Siaka Sékou Daouda Mahamadou Hamidou Alassane "
+    "Ousmane Yacouba Aliou Bréhima Fousseyni Zoumana Salif Mory Cheick Tiémoko Nouhoum Karim "
+    "Moctar Baba Lamine Dramane Soumaïla Harouna Ismaïla Mohamed Abdramane Sory Yaya Kalifa"
+).split()
+REGISTRY_WOMEN = (  # noqa: SIM905 - names read better as words
+    "Aïssata Fatoumata Mariam Kadiatou Awa Hawa Oumou Rokia Assitan Aminata Djénéba Kadidia "
+    "Korotoumou Salimata Sitan Maïmouna Bintou Nana Ramata Safiatou Fanta Mariétou Aïchata Coumba"
+).split()
+# Spellings a clerk or a command may use for the same name.
+REGISTRY_VARIANTS = {
+    "Coulibaly": "Koulibaly",
+    "Keïta": "Keita",
+    "Diarra": "Dyarra",
+    "Cissé": "Sissé",
+    "Ouattara": "Wattara",
+    "Touré": "Toure",
+    "Maïga": "Mayga",
+    "Traoré": "TRAORE",
+    "Camara": "Kamara",
+    "Haïdara": "Aïdara",
+    "Kouyaté": "Kuyaté",
+}
+
+
+def build_registry(count: int, *, seed: int = 2022) -> int:
+    """Add ``count`` persons to the registry, by bulk inserts of 10,000; return how many.
+
+    Realistic on purpose: Malian names drawn with Zipf-like weights (so thousands of officers share
+    a name, as they do), one in six with a second first name; the four corps of the reference data
+    with their ranks and a unit in each of 12 towns; a service number for 93 % of those with a
+    corps (3 % have none); a unit for 80 %; a birth date for half. About 1 % are near-duplicates
+    of a recent person: a spelling variant (Coulibaly/Koulibaly), the words in another order or in
+    capitals, with the same corps, rank and birth date, no service number, the unit one time in
+    two. Service numbers start with ``R`` so they never meet those of other builders.
+    """
+    import random
+
+    from django.db.models import Max
+
+    from kalan.people.models import Corps, Person, Place, Unit
+
+    rng = random.Random(seed)
+    corps_list = list(Corps.objects.prefetch_related("ranks").order_by("order")[:4])
+    towns = list(Place.objects.filter(kind=Place.Kind.TOWN).order_by("name")[:12])
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                corps=corps, name=f"Unité {corps.short_name or corps.pk} de {town.name}", place=town
+            )
+            for corps in corps_list
+            for town in towns
+        ],
+        ignore_conflicts=True,
+    )
+    units = {corps.pk: list(Unit.objects.filter(corps=corps)) for corps in corps_list}
+    ranks = {corps.pk: list(corps.ranks.all()) for corps in corps_list}
+    corps_weights = [*(45, 35, 12, 5)[: len(corps_list)], 3]  # the last: no corps
+    corps_choices = [*corps_list, None]
+
+    def weights(names: list[str]) -> list[float]:
+        return [1 / (n + 1) ** 0.8 for n in range(len(names))]
+
+    last_weights = weights(REGISTRY_LAST_NAMES)
+    men_weights, women_weights = weights(REGISTRY_MEN), weights(REGISTRY_WOMEN)
+    # Above every number an earlier call gave: those are below the highest pk of their persons.
+    first_number = (Person.all_objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    batch: list[Person] = []
+    recent: list[Person] = []  # near-duplicates copy one of these
+    created = 0
+    for n in range(count):
+        if recent and rng.random() < 0.01:
+            model = rng.choice(recent)
+            last, first = model.last_name, model.first_names
+            trick = rng.randrange(3)
+            if trick == 0 and last in REGISTRY_VARIANTS:
+                last = REGISTRY_VARIANTS[last]
+            elif trick == 1:
+                last, first = first, last
+            else:
+                last, first = last.upper(), first.upper()
+            person = Person(
+                last_name=last,
+                first_names=first,
+                sex=model.sex,
+                corps_id=model.corps_id,
+                rank_id=model.rank_id,
+                unit_id=model.unit_id if rng.random() < 0.5 else None,
+                birth_date=model.birth_date,
+                service_number="",
+            )
+        else:
+            sex = Person.Sex.FEMALE if rng.random() < 0.15 else Person.Sex.MALE
+            pool, pool_weights = (
+                (REGISTRY_WOMEN, women_weights)
+                if sex == Person.Sex.FEMALE
+                else (REGISTRY_MEN, men_weights)
+            )
+            names = rng.choices(pool, pool_weights, k=2 if rng.random() < 1 / 6 else 1)
+            corps = rng.choices(corps_choices, corps_weights)[0]
+            person = Person(
+                last_name=rng.choices(REGISTRY_LAST_NAMES, last_weights)[0],
+                first_names=" ".join(dict.fromkeys(names)),
+                sex=sex,
+                corps=corps,
+                rank=rng.choice(ranks[corps.pk]) if corps else None,
+                unit=rng.choice(units[corps.pk]) if corps and rng.random() < 0.8 else None,
+                birth_date=(
+                    dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(35 * 365))
+                    if rng.random() < 0.5
+                    else None
+                ),
+                service_number=(
+                    f"R{first_number + n:07d}" if corps and rng.random() < 0.93 else ""
+                ),
+            )
+        batch.append(person)
+        if len(batch) == 10_000 or n == count - 1:
+            Person.objects.bulk_create(batch)
+            created += len(batch)
+            recent, batch = batch[-2_000:], []
+        elif len(recent) < 2_000:
+            recent.append(person)
+    return created
+
+
+def registry_top_up(total: int) -> None:
+    """Bring the registry up to ``total`` persons with ``build_registry``."""
+    from kalan.people.models import Person
+
+    missing = total - Person.objects.count()
+    if missing > 0:
+        build_registry(missing)
+
+
+def bench_duplicate_scan() -> float:
+    """Seconds of one full ``duplicate_pairs()`` over a registry of REGISTRY_SIZE persons.
+
+    Checks that the planted near-duplicates were found, so that a fast scan finding nothing does
+    not pass for a result.
+    """
+    from kalan.people.duplicates import duplicate_pairs
+    from kalan.people.models import Person
+
+    registry_top_up(REGISTRY_SIZE)
+    began = time.perf_counter()
+    pairs = duplicate_pairs()
+    seconds = time.perf_counter() - began
+    # Spelling variants of a common name with the corps, rank and birth date of the original:
+    # enough to be likely even among the thousands of Moussa Coulibaly.
+    planted = set(
+        Person.objects.filter(
+            last_name="Koulibaly", corps__isnull=False, birth_date__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    found = {pair.first_id for pair in pairs} | {pair.second_id for pair in pairs}
+    if not planted or planted - found:
+        sys.exit(
+            f"bench: the duplicate scan missed {len(planted - found)} of the {len(planted)} "
+            "planted Koulibaly (spelling variants of a Coulibaly)"
+        )
+    return seconds
+
+
 def main() -> int:
+    if sys.argv[1:] == [EXPORT_CHILD]:
+        return export_child()
     with tempfile.TemporaryDirectory(prefix="kalan-bench-") as folder:
         configure(Path(folder))
 
@@ -178,12 +469,44 @@ def main() -> int:
         for size, session in sessions.items():
             url = reverse("session_detail", kwargs={"uid": session.uid})
             results[size] = measure(client, url, size)
+        # The registry holds the session pages' 440 persons: next to empty for a list of 10,000.
+        import_empty_s = measure_import(Path(folder), label="empty", prefix="A")
+        scan_s = bench_duplicate_scan()
         connections.close_all()
+        export_peak_mb = measure_export(Path(folder))
+        import_full_s = measure_import(Path(folder), label="full", prefix="B")
 
     for size in SIZES:
         print(f"session_page_ms_{size}: {results[size][0]:.1f} ms")
     for size in SIZES:
         print(f"session_page_queries_{size}: {results[size][1]} queries")
+    print(f"export_{EXPORT_ROWS}_rows_peak_mb: {export_peak_mb:.1f} MB")
+    print(f"duplicate_scan_{REGISTRY_SIZE}_s: {scan_s:.1f} s")
+    print(f"import_{IMPORT_ROWS}_rows_s: {import_empty_s:.1f} s")
+    print(f"import_{IMPORT_ROWS}_rows_into_{REGISTRY_SIZE}_s: {import_full_s:.1f} s")
+    status = 0
+    if max(import_empty_s, import_full_s) > IMPORT_TARGET_S:
+        print(
+            f"bench: importing {IMPORT_ROWS} rows took {max(import_empty_s, import_full_s):.1f} s, "
+            f"above the {IMPORT_TARGET_S} s target.",
+            file=sys.stderr,
+        )
+        status = 1
+    if scan_s > SCAN_TARGET_S:
+        print(
+            f"bench: the duplicate scan of {REGISTRY_SIZE} persons took {scan_s:.1f} s, above the "
+            f"{SCAN_TARGET_S} s target: look at the block sizes of NameIndex.",
+            file=sys.stderr,
+        )
+        status = 1
+    if export_peak_mb > EXPORT_TARGET_MB:
+        print(
+            f"bench: exporting {EXPORT_ROWS} persons to XLSX adds {export_peak_mb:.1f} MB to the "
+            f"process's peak memory, above the {EXPORT_TARGET_MB} MB target: some step holds "
+            "the whole list in memory.",
+            file=sys.stderr,
+        )
+        status = 1
     small, large = (results[size][1] for size in SIZES)
     if large != small:
         print(
@@ -193,7 +516,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    return 0
+    return status
 
 
 if __name__ == "__main__":

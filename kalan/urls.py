@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from kalan.core import views as core_views
 from kalan.core.forms import LoginForm
 from kalan.people import views as people_views
+from kalan.people import views_import as import_views
 from kalan.plans import views as plan_views
 from kalan.workshops import views as workshop_views
 
@@ -42,6 +43,8 @@ urlpatterns = [
         workshop_views.attendance_toggle,
         name="attendance_toggle",
     ),
+    path("sessions/<uuid:uid>/importer/", import_views.import_upload, name="import_upload"),
+    path("imports/<uuid:uid>/", import_views.import_preview, name="import_preview"),
     path("personnes/", people_views.person_list, name="person_list"),
     path("personnes/", include("kalan.people.urls_duplicates")),
     path("", include("kalan.people.urls_exports")),

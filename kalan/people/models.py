@@ -201,7 +201,8 @@ class Person(GlobalModel):
     email = models.EmailField(_("courriel"), blank=True)
     # Only to tell two officers of the same name apart when neither list gives a service number.
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
-    # A merged person is kept (never deleted) so that the merge can be undone; the registry hides it.
+    # A merged person is kept (never deleted) so that the merge can be undone; the registry
+    # hides it.
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("fusionné dans"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -11,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kalan.people.models import Person
-from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
+from kalan.workshops.models import Attendance, Enrollment, Objective, Session, Workshop
 
 
 def workshop_list() -> QuerySet[Workshop]:
@@ -75,12 +76,21 @@ class RosterCell:
         return self.column.half
 
 
+@dataclass(frozen=True)
+class PriorTraining:
+    """An earlier session where the person was present and learned some of the same objectives."""
+
+    session: Session
+    shared_objectives: int
+
+
 @dataclass
 class RosterRow:
     enrollment: Enrollment
     marks: list[bool]  # one per (day, half) column, in the order of SessionRoster.columns
     present_count: int
     columns: list[RosterColumn] = field(default_factory=list, repr=False)
+    prior: list[PriorTraining] = field(default_factory=list)
 
     @property
     def cells(self) -> list[RosterCell]:
@@ -130,7 +140,8 @@ def session_get(*, uid: str) -> Session:
 
 
 def session_roster(*, session: Session) -> SessionRoster:
-    """The roster with one attendance mark per person per day: three queries, whatever the size."""
+    """The roster with one attendance mark per person per day, and who was already trained on
+    the same objectives: four queries, whatever the size."""
     enrollments = (
         session.enrollments.select_related("person__rank", "person__corps", "person__unit__place")
         .prefetch_related(
@@ -156,9 +167,66 @@ def session_roster(*, session: Session) -> SessionRoster:
         rows.append(
             RosterRow(enrollment=enrollment, marks=marks, present_count=sum(marks), columns=details)
         )
+    prior = prior_training(session=session, person_ids=[r.enrollment.person_id for r in rows])
+    for row in rows:
+        row.prior = prior.get(row.enrollment.person_id, [])
     return SessionRoster(
         session=session, columns=columns, rows=rows, column_totals=totals, column_details=details
     )
+
+
+def _objective_key(text: str) -> str:
+    """Objectives of two workshops are the same when their words are, accents and case aside."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    return " ".join(
+        "".join(
+            c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c)
+        ).split()
+    )
+
+
+def prior_training(*, session: Session, person_ids: list[int]) -> dict[int, list[PriorTraining]]:
+    """For each person, the earlier sessions (present at least once, as a participant) whose
+    workshop is this one or shares at least one specific objective with it. Two queries.
+    """
+    if not person_ids:
+        return {}
+    objectives = (
+        Objective.objects.filter(
+            Q(workshop_id=session.workshop_id)
+            | Q(
+                workshop__sessions__enrollments__person_id__in=person_ids,
+                workshop__sessions__start_date__lt=session.start_date,
+            )
+        )
+        .values_list("workshop_id", "text")
+        .distinct()
+    )
+    by_workshop: dict[int, set[str]] = {}
+    for workshop_id, text in objectives:
+        by_workshop.setdefault(workshop_id, set()).add(_objective_key(text))
+    here = by_workshop.get(session.workshop_id, set())
+    earlier = (
+        Enrollment.objects.filter(
+            person_id__in=person_ids,
+            role=Enrollment.Role.PARTICIPANT,
+            session__start_date__lt=session.start_date,
+            attendances__isnull=False,
+        )
+        .exclude(session=session)
+        .select_related("session__place", "session__workshop")
+        .distinct()
+        .order_by("session__start_date")
+    )
+    found: dict[int, list[PriorTraining]] = {}
+    for enrollment in earlier:
+        other = enrollment.session
+        shared = len(here & by_workshop.get(other.workshop_id, set()))
+        if other.workshop_id == session.workshop_id or shared:
+            found.setdefault(enrollment.person_id, []).append(
+                PriorTraining(session=other, shared_objectives=shared)
+            )
+    return found
 
 
 def sessions_current_and_coming(*, today: dt.date | None = None) -> QuerySet[Session]:

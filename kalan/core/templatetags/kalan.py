@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -31,3 +32,9 @@ def money(amount: int | None, currency: str = "XOF") -> str:
         return ""
     label = _("FCFA") if currency == "XOF" else currency
     return f"{intcomma(int(amount))}\u00a0{label}"
+
+
+@register.filter
+def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``{{ row.values|get:field }}``: a dict's value by a variable key."""
+    return (mapping or {}).get(key, "")
