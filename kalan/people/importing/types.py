@@ -5,23 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kalan.core.errors import KalanError
 
 # The person fields a column can feed, in the order the preview shows them.
 FIELDS = {
-    "last_name": _("Nom"),
-    "first_names": _("Prénoms"),
-    "full_name": _("Nom et prénoms"),
-    "sex": _("Sexe"),
-    "corps": _("Corps"),
-    "rank": _("Grade"),
-    "service_number": _("Matricule"),
-    "unit": _("Unité"),
-    "phone": _("Téléphone"),
-    "email": _("Courriel"),
-    "birth_date": _("Date de naissance"),
+    "last_name": gettext_lazy("Nom"),
+    "first_names": gettext_lazy("Prénoms"),
+    "full_name": gettext_lazy("Nom et prénoms"),
+    "sex": gettext_lazy("Sexe"),
+    "corps": gettext_lazy("Corps"),
+    "rank": gettext_lazy("Grade"),
+    "service_number": gettext_lazy("Matricule"),
+    "unit": gettext_lazy("Unité"),
+    "phone": gettext_lazy("Téléphone"),
+    "email": gettext_lazy("Courriel"),
+    "birth_date": gettext_lazy("Date de naissance"),
 }
 
 
@@ -35,6 +36,22 @@ class CellError:
     column: str  # the column letter the spreadsheet shows ("C"), "" when the whole row is at fault
     field: str  # a key of FIELDS, or ""
     message: str  # why, in the active language (French first)
+
+    def __str__(self) -> str:
+        """Where and why, as the preview and the command print it."""
+        values = {
+            "row": self.row,
+            "column": self.column,
+            "field": FIELDS.get(self.field, self.field),
+            "message": self.message,
+        }
+        if self.row and self.column and self.field:
+            return _("Ligne %(row)s, colonne %(column)s (%(field)s) : %(message)s") % values
+        if self.row and self.column:
+            return _("Ligne %(row)s, colonne %(column)s : %(message)s") % values
+        if self.row:
+            return _("Ligne %(row)s : %(message)s") % values
+        return self.message
 
 
 @dataclass

@@ -83,7 +83,7 @@ def test_errors_exit_1_name_row_and_column_and_save_nothing(
     code, out = _run(str(path), "--session", str(sevare_session.uid), "--corps", "Gendarmerie")
     assert code == 1
     assert "errors: 1" in out
-    assert "ligne 3, colonne G : numéro de téléphone malien invalide" in out
+    assert "Ligne 3, colonne G (Téléphone) : numéro de téléphone malien invalide" in out
     assert not Person.objects.exists()
 
 

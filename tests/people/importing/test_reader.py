@@ -190,6 +190,15 @@ def test_too_many_rows_are_refused_with_the_limit_and_the_count(
     assert "contient 51 lignes" in str(error) and "la limite est de 50 lignes" in str(error)
 
 
+def test_a_list_of_100000_rows_is_refused_with_the_default_limit_stated(tmp_path: Path) -> None:
+    # The real size of the case, at the shipped limit (20,000 rows), in a CSV.
+    rows = [HEADER] + [[n, f"NOM{n}", "Awa"] for n in range(1, 100_001)]
+    error = read_error(csv_write(tmp_path / "cent-mille.csv", rows))
+    message = str(error).replace("\u202f", " ").replace("\xa0", " ")
+    assert error.code == "too_many_rows"
+    assert "la limite est de 20 000 lignes" in message
+
+
 def test_a_huge_xlsx_is_refused_without_reading_it_all(tmp_path: Path, settings: Settings) -> None:
     settings.KALAN_IMPORT_MAX_ROWS = 50
     rows = [HEADER] + [[n, f"NOM{n}", "Awa"] for n in range(1, 2001)]

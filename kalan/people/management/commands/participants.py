@@ -125,17 +125,7 @@ class Command(BaseCommand):
         for name in ("rows_read", "created", "matched", "possible_duplicates", "errors"):
             self.stdout.write(f"{name}: {counts[name]}")
         for error in errors:
-            self.stdout.write(_error_line(error))
-
-
-def _error_line(error: CellError) -> str:
-    where = []
-    if error.row:
-        where.append(f"ligne {error.row}")
-    if error.column:
-        where.append(f"colonne {error.column}")
-    prefix = ", ".join(where)
-    return f"{prefix} : {error.message}" if prefix else error.message
+            self.stdout.write(str(error))
 
 
 def _session(given: str) -> Session:
