@@ -193,6 +193,10 @@ def import_commit(
         batch.counts = {**counts, "enrolled": len(enrol)}
         batch.mapping = {str(k): v for k, v in plan.mapping.items()}
         batch.save(update_fields=["status", "committed_at", "counts", "mapping", "updated_at"])
+        # The persons are in the registry now: the list, with its phones, need not stay on disk.
+        # Its SHA-256 and counts remain on the batch.
+        path = batch_path(batch)
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
     return ImportResult(counts=counts, enrolled=len(enrol), units_created=len(units))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,7 +32,10 @@ def _upload(client: Client, session: Session, path: Path) -> object:
 
 
 def test_a_list_with_an_unknown_header_is_fixed_on_the_preview_then_committed(
-    officer: Client, sevare_session: Session, tmp_path: Path
+    officer: Client,
+    sevare_session: Session,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     # "Agent" is no header Kalan knows: the names column is left unmapped.
     path = xlsx_write(
@@ -58,9 +62,10 @@ def test_a_list_with_an_unknown_header_is_fixed_on_the_preview_then_committed(
     assert fixed.context["counts"]["errors"] == 0
     assert fixed.context["counts"]["created"] == 2
 
-    done = officer.post(
-        reverse("import_preview", kwargs={"uid": batch.uid}), {**choices, "action": "commit"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = officer.post(
+            reverse("import_preview", kwargs={"uid": batch.uid}), {**choices, "action": "commit"}
+        )
     assert done["Location"] == reverse("session_detail", kwargs={"uid": sevare_session.uid})
     assert set(sevare_session.enrollments.values_list("person__last_name", flat=True)) == {
         "TRAORE",
@@ -68,6 +73,7 @@ def test_a_list_with_an_unknown_header_is_fixed_on_the_preview_then_committed(
     }
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTED and batch.counts["enrolled"] == 2
+    assert not (imports_dir() / batch.stored_name).exists()  # the list is not kept once imported
 
 
 def test_a_commit_with_errors_saves_nothing_and_comes_back_to_the_preview(
