@@ -15,6 +15,20 @@ from openpyxl.cell.cell import Cell
 from kalan.core.models import User
 from tests.factories import UserFactory
 
+# The columns every person export starts with, in French (the default language).
+PERSON_HEADERS = [
+    "N°",
+    "Nom",
+    "Prénoms",
+    "Sexe",
+    "Corps",
+    "Grade",
+    "Matricule",
+    "Unité",
+    "Localité",
+    "Région",
+]
+
 
 def user_with(*codenames: str, username: str = "exporter") -> User:
     """A user holding these ``people`` permissions, fresh from the database (perms are cached)."""

@@ -27,6 +27,7 @@ from kalan.people.exports import (
 from kalan.people.models import Person
 from tests.factories import PersonFactory, UnitFactory, place, rank
 from tests.spreadsheets import (
+    PERSON_HEADERS,
     body,
     csv_rows,
     user_with,
@@ -35,18 +36,7 @@ from tests.spreadsheets import (
     xlsx_values,
 )
 
-HEADERS = [
-    "N°",
-    "Nom",
-    "Prénoms",
-    "Sexe",
-    "Corps",
-    "Grade",
-    "Matricule",
-    "Unité",
-    "Localité",
-    "Région",
-]
+HEADERS = PERSON_HEADERS
 CONTACTS = ["Téléphone", "Courriel"]
 
 

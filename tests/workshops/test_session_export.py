@@ -23,20 +23,7 @@ from tests.factories import (
     SessionFactory,
     UnitFactory,
 )
-from tests.spreadsheets import body, csv_rows, user_with, xlsx_cells, xlsx_values
-
-PERSON_HEADERS = [
-    "N°",
-    "Nom",
-    "Prénoms",
-    "Sexe",
-    "Corps",
-    "Grade",
-    "Matricule",
-    "Unité",
-    "Localité",
-    "Région",
-]
+from tests.spreadsheets import PERSON_HEADERS, body, csv_rows, user_with, xlsx_cells, xlsx_values
 
 
 def export_url(session: Session, fmt: str) -> str:
