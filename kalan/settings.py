@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kalan.people",
     "kalan.plans",
     "kalan.workshops",
+    "kalan.assessments",
     "kalan.demo",
 ]
 

@@ -47,6 +47,9 @@ urlpatterns = [
     path("imports/<uuid:uid>/", import_views.import_preview, name="import_preview"),
     path("personnes/", people_views.person_list, name="person_list"),
     path("personnes/", include("kalan.people.urls_duplicates")),
+    path("", include("kalan.assessments.urls_bank")),
+    path("", include("kalan.assessments.urls_tests")),
+    path("", include("kalan.assessments.urls_results")),
     path("", include("kalan.people.urls_exports")),
     path("personnes/<uuid:uid>/", people_views.person_detail, name="person_detail"),
 ]

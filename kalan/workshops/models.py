@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -193,6 +195,8 @@ class Enrollment(GlobalModel):
         _("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )
     over_capacity = models.BooleanField(_("au-delà de la capacité"), default=False)
+    # Printed on the badge: what a participant types to answer a test, with no account.
+    code = models.CharField(_("code participant"), max_length=8, blank=True)
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inscrit par"),
@@ -214,6 +218,11 @@ class Enrollment(GlobalModel):
             models.CheckConstraint(
                 condition=models.Q(role__in=EnrollmentRole.values), name="enrollment_role_valid"
             ),
+            models.UniqueConstraint(
+                fields=["session", "code"],
+                condition=~models.Q(code=""),
+                name="enrollment_code_unique_in_session",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=EnrollmentStatus.values),
                 name="enrollment_status_valid",
@@ -222,6 +231,26 @@ class Enrollment(GlobalModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.session}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            taken = set(
+                Enrollment.objects.filter(session_id=self.session_id).values_list("code", flat=True)
+            )
+            self.code = enrollment_code_new(taken=taken)
+        super().save(*args, **kwargs)
+
+
+CODE_DIGITS = 4
+
+
+def enrollment_code_new(*, taken: set[str]) -> str:
+    """A participant code of four digits, easy to type on any phone, unused in the session."""
+    while True:
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        if code not in taken:
+            taken.add(code)
+            return code
 
 
 class Attendance(GlobalModel):

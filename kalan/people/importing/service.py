@@ -21,7 +21,7 @@ from kalan.people.importing.reader import limit as reader_limit
 from kalan.people.importing.references import NewUnit
 from kalan.people.importing.types import CellError, ImportFileError
 from kalan.people.models import ImportBatch, Person, Unit
-from kalan.workshops.models import Enrollment, Session
+from kalan.workshops.models import Enrollment, Session, enrollment_code_new
 
 CHUNK = 1 << 20
 
@@ -175,6 +175,7 @@ def import_commit(
             )
     Person.objects.bulk_create(created.values(), batch_size=1000)
     enrol: dict[int, Enrollment] = {}
+    codes = set(Enrollment.objects.filter(session=plan.session).values_list("code", flat=True))
     for row in taken:
         person_id = row.person_id or created[row.row].pk
         if not row.already_enrolled and person_id not in enrol:
@@ -184,6 +185,7 @@ def import_commit(
                 role=Enrollment.Role.PARTICIPANT,
                 status=Enrollment.Status.CONFIRMED,
                 enrolled_by=by,
+                code=enrollment_code_new(taken=codes),  # bulk_create skips save()
             )
     Enrollment.objects.bulk_create(enrol.values(), batch_size=1000)
     counts = plan.counts()

@@ -1,0 +1,266 @@
+"""Curriculum, question bank, tests frozen from the bank, submissions and answers."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kalan.core.models import GlobalModel
+
+
+class CurriculumObjective(GlobalModel):
+    """A learning objective of the curriculum; a workshop's specific objectives map onto these."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    text = models.TextField(_("objectif"))
+    text_en = models.TextField(_("objectif (anglais)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    workshop_objectives = models.ManyToManyField(
+        "workshops.Objective",
+        verbose_name=_("objectifs d’ateliers"),
+        related_name="curriculum_objectives",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("objectif du programme")
+        verbose_name_plural = _("objectifs du programme")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.text}"
+
+
+class Module(GlobalModel):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("intitulé"), max_length=200)
+    title_en = models.CharField(_("intitulé (anglais)"), max_length=200, blank=True)
+    objective = models.ForeignKey(
+        CurriculumObjective,
+        verbose_name=_("objectif"),
+        on_delete=models.PROTECT,
+        related_name="modules",
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("choix unique")
+    MULTIPLE = "multiple", _("choix multiple")
+    TRUE_FALSE = "true_false", _("vrai ou faux")
+    RATING = "rating", _("échelle de satisfaction")
+    OPEN = "open", _("question ouverte")
+
+
+class Question(GlobalModel):
+    """A question of the bank. Editing it never changes a test already built from it."""
+
+    Kind = QuestionKind
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="questions"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=QuestionKind.choices)
+    text = models.TextField(_("question"))
+    text_en = models.TextField(_("question (anglais)"), blank=True)
+    explanation = models.TextField(_("explication"), blank=True)
+    explanation_en = models.TextField(_("explication (anglais)"), blank=True)
+    source = models.CharField(_("source"), max_length=400, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["module__order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=QuestionKind.values), name="question_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Choice(GlobalModel):
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    text = models.CharField(_("réponse"), max_length=500)
+    text_en = models.CharField(_("réponse (anglais)"), max_length=500, blank=True)
+    correct = models.BooleanField(_("correcte"), default=False)
+
+    class Meta:
+        verbose_name = _("réponse proposée")
+        verbose_name_plural = _("réponses proposées")
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="choice_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Test(GlobalModel):
+    """A pre-test, a post-test or a satisfaction survey of one session.
+
+    Its questions are copies (``TestQuestion.content``) taken when it is built: the bank can change
+    afterwards without changing what participants answered. Once answered, it cannot be edited.
+    """
+
+    class Kind(models.TextChoices):
+        PRE = "pre", _("pré-test")
+        POST = "post", _("post-test")
+        SURVEY = "survey", _("questionnaire de satisfaction")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("en préparation")
+        OPEN = "open", _("ouvert")
+        CLOSED = "closed", _("fermé")
+
+    class Scoring(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("tout ou rien")
+        PARTIAL = "partial", _("crédit partiel")
+
+    session = models.ForeignKey(
+        "workshops.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="tests",
+    )
+    kind = models.CharField(_("type"), max_length=6, choices=Kind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    status = models.CharField(
+        _("statut"), max_length=6, choices=Status.choices, default=Status.DRAFT
+    )
+    scoring = models.CharField(
+        _("notation des choix multiples"),
+        max_length=7,
+        choices=Scoring.choices,
+        default=Scoring.PARTIAL,
+    )
+    pass_mark = models.PositiveSmallIntegerField(_("seuil de réussite (%)"), default=70)
+    access_code = models.CharField(_("code d’accès"), max_length=8, unique=True)
+    opened_at = models.DateTimeField(_("ouvert le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("fermé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("test")
+        verbose_name_plural = _("tests")
+        ordering = ["session", "kind", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=0, pass_mark__lte=100),
+                name="test_pass_mark_percent",
+            ),
+            models.UniqueConstraint(fields=["session", "kind"], name="test_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TestQuestion(GlobalModel):
+    """A question as the test froze it: text, choices and answers copied from the bank.
+
+    ``content`` = {"kind", "text", "text_en", "explanation", "explanation_en", "source",
+    "module", "objective", "choices": [{"key": "A", "text", "text_en", "correct"}]}.
+    """
+
+    test = models.ForeignKey(
+        Test, verbose_name=_("test"), on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    question = models.ForeignKey(
+        Question,
+        verbose_name=_("question de la banque"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content = models.JSONField(_("contenu figé"))
+
+    class Meta:
+        verbose_name = _("question du test")
+        verbose_name_plural = _("questions du test")
+        ordering = ["test", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["test", "order"], name="test_question_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.content.get("text", ""))
+
+
+class Submission(GlobalModel):
+    """One participant's answers to one test: created at the first answer, sent once."""
+
+    test = models.ForeignKey(
+        Test, verbose_name=_("test"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    enrollment = models.ForeignKey(
+        "workshops.Enrollment",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="submissions",
+    )
+    submitted_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    score = models.FloatField(_("points"), null=True, blank=True)
+    max_score = models.FloatField(_("points possibles"), null=True, blank=True)
+    on_paper = models.BooleanField(_("sur papier"), default=False)
+
+    class Meta:
+        verbose_name = _("copie")
+        verbose_name_plural = _("copies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["test", "enrollment"], name="submission_one_per_participant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} — {self.test}"
+
+    @property
+    def percent(self) -> float | None:
+        if self.score is None or not self.max_score:
+            return None
+        return 100.0 * self.score / self.max_score
+
+
+class Answer(GlobalModel):
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("copie"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        TestQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    choices = models.JSONField(_("réponses choisies"), default=list, blank=True)  # ["A", "C"]
+    rating = models.PositiveSmallIntegerField(_("note"), null=True, blank=True)
+    text = models.TextField(_("réponse libre"), blank=True)
+    points = models.FloatField(_("points"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"], name="answer_one_per_question"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="answer_rating_1_to_5",
+            ),
+        ]
