@@ -10,11 +10,15 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     session_page_queries_400: 9 queries
     export_200000_rows_peak_mb: 85.2 MB  peak memory (RSS) a 200,000-person XLSX export adds
     duplicate_scan_200000_s: 12.3 s     one full duplicate_pairs() over a 200,000-person registry
+    concurrent_submissions_sent: 80     80 phones send a 20-question test at the same moment to
+    concurrent_submissions_stored: 80   ``kalan serve`` on SQLite (bench/submissions.py): copies
+    submission_p99_ms: 123.4 ms         confirmed, copies in the database, p99 of those requests
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the export's peak passes
 EXPORT_TARGET_MB; when the duplicate scan takes more than SCAN_TARGET_S or misses the
-near-duplicates planted in the registry.
+near-duplicates planted in the registry; when a copy sent at once is not stored, or the p99 of
+sending passes submissions.P99_TARGET_MS.
 
 ``build_registry(count)`` adds a realistic registry (Malian names, near-duplicates) for any figure
 that needs one; the duplicate scan builds it first, so the export runs over the same 200,000.
@@ -40,6 +44,8 @@ from typing import Any
 
 from participants_import import ROWS as IMPORT_ROWS
 from participants_import import measure_import
+from submissions import measure_submissions
+from submissions import report as report_submissions
 
 WARMUP = 2
 REPEAT = 15
@@ -463,6 +469,8 @@ def main() -> int:
         from django.urls import reverse
 
         user, sessions = build()
+        # First, while the database is small: the copies' bench serves this folder itself.
+        submissions = measure_submissions(Path(folder))
         client = Client()
         client.force_login(user)
         results = {}
@@ -484,7 +492,7 @@ def main() -> int:
     print(f"duplicate_scan_{REGISTRY_SIZE}_s: {scan_s:.1f} s")
     print(f"import_{IMPORT_ROWS}_rows_s: {import_empty_s:.1f} s")
     print(f"import_{IMPORT_ROWS}_rows_into_{REGISTRY_SIZE}_s: {import_full_s:.1f} s")
-    status = 0
+    status = report_submissions(submissions)
     if max(import_empty_s, import_full_s) > IMPORT_TARGET_S:
         print(
             f"bench: importing {IMPORT_ROWS} rows took {max(import_empty_s, import_full_s):.1f} s, "

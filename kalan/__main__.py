@@ -9,6 +9,7 @@ COMMANDS = [
     ("serve", "Servir Kalan (serveur WSGI de production, fichiers statiques compris)"),
     ("migrate", "Créer ou mettre à jour la base de données"),
     ("demo", "Charger le programme de démonstration (atelier de Sévaré, 2022)"),
+    ("bank", "Banque de questions : « kalan bank load » charge ou met à jour le curriculum"),
     ("createuser", "Créer un compte utilisateur"),
     ("changepassword", "Changer le mot de passe d’un compte"),
     ("check", "Vérifier l’installation"),

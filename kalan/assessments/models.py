@@ -119,6 +119,8 @@ class Test(GlobalModel):
     afterwards without changing what participants answered. Once answered, it cannot be edited.
     """
 
+    __test__ = False  # pytest: a model named Test is no test class
+
     class Kind(models.TextChoices):
         PRE = "pre", _("pré-test")
         POST = "post", _("post-test")
@@ -177,6 +179,8 @@ class TestQuestion(GlobalModel):
     ``content`` = {"kind", "text", "text_en", "explanation", "explanation_en", "source",
     "module", "objective", "choices": [{"key": "A", "text", "text_en", "correct"}]}.
     """
+
+    __test__ = False
 
     test = models.ForeignKey(
         Test, verbose_name=_("test"), on_delete=models.CASCADE, related_name="questions"

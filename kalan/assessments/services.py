@@ -6,6 +6,7 @@ Scoring lives in ``scoring.py``; reads and results in ``selectors.py``.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -105,7 +106,7 @@ def test_copy(*, source: Test, session: Session, kind: str | None = None) -> Tes
     return test_create(
         session=session,
         kind=kind,
-        title=f"{Test.Kind(kind).label.capitalize()} — {session.workshop}",
+        title=f"{Test.Kind(kind).label.capitalize()} — {session.place}",
         contents=contents,
         pass_mark=source.pass_mark,
         scoring=source.scoring,
@@ -278,22 +279,31 @@ def submission_submit(*, submission: Submission) -> Submission:
 
 
 def _score(submission: Submission) -> None:
+    # Plain rows, not model instances, and one UPDATE per distinct mark (0, ½, 1…) rather than
+    # one per answer: this runs under the row lock (SQLite's write lock), and a whole room of
+    # phones sending at the same moment queues behind it (bench/submissions.py).
     test = submission.test
-    questions = list(test.questions.all())
-    answers = {a.question_id: a for a in submission.answers.all()}
+    questions = test.questions.values_list("pk", "content")
+    answers = {
+        question_id: (pk, choices, points)
+        for pk, question_id, choices, points in submission.answers.values_list(
+            "pk", "question_id", "choices", "points"
+        )
+    }
     total = possible = 0.0
-    for question in questions:
-        if question.content["kind"] not in SCORED_KINDS:
+    changed: dict[float, list[int]] = defaultdict(list)
+    for question_pk, content in questions:
+        if content["kind"] not in SCORED_KINDS:
             continue
         possible += 1
-        answer = answers.get(question.pk)
-        points = question_points(
-            question.content, answer.choices if answer else [], scoring=test.scoring
-        )
+        answer = answers.get(question_pk)
+        points = question_points(content, answer[1] if answer else [], scoring=test.scoring)
         total += points
-        if answer is not None and answer.points != points:
-            answer.points = points
-            answer.save(update_fields=["points", "updated_at"])
+        if answer is not None and answer[2] != points:
+            changed[points].append(answer[0])
+    now = timezone.now()
+    for points, pks in changed.items():
+        Answer.objects.filter(pk__in=pks).update(points=points, updated_at=now)
     submission.score, submission.max_score = total, possible
 
 

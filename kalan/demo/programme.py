@@ -16,6 +16,9 @@ for real ones.
 stable key (the organisation's acronym, the workshop's title, a session's place and first day, a
 person's corps and service number, a user's login), and only what is missing is created. What
 already exists is left as it is, even if someone edited it since.
+
+The Sévaré session's pre-test, post-test and satisfaction survey, with invented answers, are
+loaded by ``kalan.demo.assessments``.
 """
 
 from __future__ import annotations
@@ -32,9 +35,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kalan.assessments.bank import bank_load
+from kalan.assessments.models import CurriculumObjective
 from kalan.core.errors import KalanError
 from kalan.core.models import Organisation, User
 from kalan.core.services import organisation_create
+from kalan.demo.assessments import demo_assessments_load
 from kalan.people.models import Corps, Person, Place, Rank, Unit
 from kalan.people.services import person_create
 from kalan.plans.models import Axis, Partner, StrategicPlan
@@ -162,6 +168,10 @@ SESSIONS = (
 )
 
 
+# The session whose tests the demo answers (see kalan/demo/assessments.py).
+ASSESSED_SESSION = 1
+
+
 @dataclass(frozen=True)
 class Facilitator:
     last_name: str
@@ -222,6 +232,12 @@ COUNTS = (
     "enrollments",
     "attendance",
     "users",
+    "curriculum_objectives",
+    "modules",
+    "questions",
+    "objective_links",
+    "tests",
+    "copies",
 )
 
 
@@ -295,11 +311,14 @@ def _load(*, result: DemoResult) -> None:
             fundings=[(partner, FUNDING_AMOUNT)],
         )
         created["workshops"] += 1
+    _curriculum_load(workshop=workshop, created=created)
     units = _units_get_or_create(created=created)
     facilitators = [_facilitator_get_or_create(spec=f, created=created) for f in FACILITATORS]
     rows = list(_participant_rows())
+    sessions = {}
     for spec in SESSIONS:
         session = _session_get_or_create(workshop=workshop, spec=spec, created=created)
+        sessions[spec.number] = session
         for person in facilitators:
             _enrol(
                 session=session,
@@ -321,6 +340,8 @@ def _load(*, result: DemoResult) -> None:
                 by=officer,
                 created=created,
             )
+    # Sévaré's pre-test, post-test and survey, answered: the results pages have a story to tell.
+    demo_assessments_load(session=sessions[ASSESSED_SESSION], created=created)
 
 
 def _accounts_load(*, result: DemoResult) -> User:
@@ -447,6 +468,27 @@ def _corps(name: str) -> Corps:
         return Corps.objects.get(name=name)
     except Corps.DoesNotExist:
         raise _reference_missing(name) from None
+
+
+def _curriculum_load(*, workshop: Workshop, created: dict[str, int]) -> None:
+    """The question bank, and its curriculum objectives mapped onto the workshop's objectives.
+
+    The bank's O1 to O5 are the article's five specific objectives, in its order: O1 maps to the
+    workshop's first objective, and so on. Only what is missing is created: questions someone
+    edited since keep their edits (``kalan bank load`` is the command that updates them).
+    """
+    counts = bank_load(only_new=True)
+    created["curriculum_objectives"] += counts["objectives_created"]
+    created["modules"] += counts["modules_created"]
+    created["questions"] += counts["questions_created"]
+    curriculum = {
+        o.code: o for o in CurriculumObjective.objects.prefetch_related("workshop_objectives")
+    }
+    for objective in workshop.objectives.order_by("order"):
+        target = curriculum.get(f"O{objective.order}")
+        if target is not None and objective not in target.workshop_objectives.all():
+            target.workshop_objectives.add(objective)
+            created["objective_links"] += 1
 
 
 def _units_get_or_create(*, created: dict[str, int]) -> dict[str, Unit]:

@@ -339,34 +339,46 @@ def csv_pieces(table: ExportTable) -> Iterator[str]:
 
 
 def xlsx_write(table: ExportTable, file: IO[bytes]) -> None:
-    """Write the table to ``file`` as a one-sheet workbook, row by row (openpyxl write-only).
+    """Write the table to ``file`` as a one-sheet workbook (see ``xlsx_write_sheets``)."""
+    xlsx_write_sheets([table], file)
 
-    openpyxl spools the sheet's XML to a named file in the temp folder and removes it on save;
+
+def xlsx_write_sheets(tables: Sequence[ExportTable], file: IO[bytes]) -> None:
+    """Write each table to ``file`` as a sheet of one workbook, row by row (openpyxl write-only).
+
+    openpyxl spools each sheet's XML to a named file in the temp folder and removes it on save;
     if the export fails half-way that file would stay until the process ends, with the persons
     written so far in clear: it is removed here too.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=table.title[:31])
-    for index, width in enumerate(table.widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"  # the header stays in sight while scrolling
-
     bold = Font(bold=True)
-    header = []
-    for text in table.headers:
-        cell = _string_cell(sheet, spreadsheet_safe(text))
-        cell.font = bold
-        header.append(cell)
+    sheets: list[WriteOnlyWorksheet] = []
     try:
-        sheet.append(header)
-        for row in table.rows:
-            # An empty text is no cell at all: a smaller file, and the same empty cell in Excel.
-            sheet.append(
-                [(_string_cell(sheet, v) if v else None) if isinstance(v, str) else v for v in row]
-            )
+        for table in tables:
+            sheet = workbook.create_sheet(title=table.title[:31])
+            sheets.append(sheet)
+            for index, width in enumerate(table.widths, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = width
+            sheet.freeze_panes = "A2"  # the header stays in sight while scrolling
+            header = []
+            for text in table.headers:
+                cell = _string_cell(sheet, spreadsheet_safe(text))
+                cell.font = bold
+                header.append(cell)
+            sheet.append(header)
+            for row in table.rows:
+                # An empty text is no cell at all: a smaller file, and the same empty cell in
+                # Excel.
+                sheet.append(
+                    [
+                        (_string_cell(sheet, v) if v else None) if isinstance(v, str) else v
+                        for v in row
+                    ]
+                )
         workbook.save(file)
     except BaseException:
-        _discard_spool(sheet)
+        for sheet in sheets:
+            _discard_spool(sheet)
         raise
 
 
@@ -406,9 +418,16 @@ def export_response(
         response = StreamingHttpResponse(csv_pieces(table), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = content_disposition_header(True, filename) or ""
         return response
+    return xlsx_response(tables=[table], filename=filename)
+
+
+def xlsx_response(*, tables: Sequence[ExportTable], filename: str) -> FileResponse:
+    """A workbook of one sheet per table, written to an anonymous temporary file and streamed
+    from disk (``TemporaryFile``: on Linux it never has a name in the folder, so no copy of the
+    list outlives the response, even if the download is cut)."""
     file = tempfile.TemporaryFile(prefix="kalan-export-", suffix=".xlsx")  # noqa: SIM115
     try:
-        xlsx_write(table, file)
+        xlsx_write_sheets(tables, file)
         file.seek(0)
     except BaseException:
         file.close()

@@ -234,7 +234,7 @@ def test_a_new_person_with_a_rank_of_another_corps_is_refused_and_nothing_saved(
     assert response.context["new_form"].errors["rank"] == [
         "Ce grade n’appartient pas au corps choisi."
     ]
-    assert not Person.objects.filter(last_name="Dembélé").exists()
+    assert not Person.objects.filter(last_name="Dembélé", first_names="Awa").exists()
 
 
 def test_a_new_person_over_capacity_is_not_saved_either(
@@ -247,7 +247,7 @@ def test_a_new_person_over_capacity_is_not_saved_either(
         {"last_name": "Touré", "first_names": "Ali", "sex": "M", "role": "participant"},
     )
     assert response.status_code == 400
-    assert not Person.objects.filter(last_name="Touré").exists()
+    assert not Person.objects.filter(last_name="Touré", first_names="Ali").exists()
 
 
 def test_one_click_marks_a_day_and_a_second_click_unmarks_it(

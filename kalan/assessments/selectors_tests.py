@@ -1,0 +1,135 @@
+"""Reads for the trainer's test pages and the participants' phones: a session's tests with their
+counts, who has sent what (the live list), and one participant's progress.
+
+Results and item analysis live in ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from kalan.assessments.models import Answer, Submission, Test, TestQuestion
+from kalan.workshops.models import Enrollment, Session
+
+NOT_STARTED, ANSWERING, SENT = "not_started", "answering", "sent"
+
+
+def session_tests(*, session: Session) -> list[Test]:
+    """The session's tests, each with ``question_count``, ``started_count`` and ``sent_count``."""
+    return list(
+        session.tests.annotate(
+            question_count=Count("questions", distinct=True),
+            started_count=Count("submissions", distinct=True),
+            sent_count=Count(
+                "submissions",
+                filter=Q(submissions__submitted_at__isnull=False),
+                distinct=True,
+            ),
+        ).order_by("kind")
+    )
+
+
+def tests_to_copy(*, session: Session) -> QuerySet[Test]:
+    """Tests of other sessions, most recent first: the ones a trainer may copy."""
+    return (
+        Test.objects.exclude(session=session)
+        .select_related("session__workshop", "session__place")
+        .annotate(question_count=Count("questions"))
+        .order_by("-session__start_date", "session__workshop__title", "kind")
+    )
+
+
+def test_get(*, uid: str) -> Test:
+    return Test.objects.select_related("session__workshop", "session__place").get(uid=uid)
+
+
+def test_questions(*, test: Test) -> list[TestQuestion]:
+    return list(test.questions.order_by("order"))
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    enrollment: Enrollment
+    state: str  # NOT_STARTED, ANSWERING or SENT
+    answered: int
+    submission: Submission | None
+
+
+@dataclass(frozen=True)
+class LiveList:
+    rows: list[LiveRow]
+    question_count: int
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.rows if row.state == state)
+
+    @property
+    def sent(self) -> int:
+        return self.count(SENT)
+
+    @property
+    def answering(self) -> int:
+        return self.count(ANSWERING)
+
+    @property
+    def not_started(self) -> int:
+        return self.count(NOT_STARTED)
+
+
+def test_live(*, test: Test) -> LiveList:
+    """Every participant of the session (withdrawn ones left out, but any copy shown) with the
+    state of their copy: three queries, whatever the number of participants."""
+    submissions = {
+        s.enrollment_id: s
+        for s in test.submissions.annotate(
+            answered=Count("answers", filter=_answer_given("answers__"))
+        )
+    }
+    enrollments = (
+        Enrollment.objects.filter(session_id=test.session_id, role=Enrollment.Role.PARTICIPANT)
+        .exclude(Q(status=Enrollment.Status.WITHDRAWN) & ~Q(pk__in=list(submissions)))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_names")
+    )
+    rows = []
+    for enrollment in enrollments:
+        submission = submissions.get(enrollment.pk)
+        if submission is None:
+            state = NOT_STARTED
+        elif submission.submitted_at is None:
+            state = ANSWERING
+        else:
+            state = SENT
+        answered = getattr(submission, "answered", 0) if submission else 0
+        rows.append(LiveRow(enrollment, state, answered, submission))
+    return LiveList(rows=rows, question_count=test.questions.count())
+
+
+def _answer_given(prefix: str = "") -> Q:
+    """An answer row that holds an answer: a choice ticked, a rating, or some text.
+
+    An emptied multiple-choice question keeps its row with no choice: it is unanswered.
+    """
+    return (
+        ~Q(**{f"{prefix}choices": []})
+        | Q(**{f"{prefix}rating__isnull": False})
+        | ~Q(**{f"{prefix}text": ""})
+    )
+
+
+def submission_progress(*, submission: Submission) -> tuple[list[TestQuestion], set[int]]:
+    """The test's questions in order, and the ids of those this copy has answered."""
+    questions = list(TestQuestion.objects.filter(test_id=submission.test_id).order_by("order"))
+    answered = set(
+        Answer.objects.filter(submission=submission)
+        .filter(_answer_given())
+        .values_list("question_id", flat=True)
+    )
+    return questions, answered
+
+
+def submission_for_take(*, pk: int) -> Submission | None:
+    """The copy a phone's session points at, with what its pages show, or None if it is gone."""
+    return Submission.objects.select_related("test", "enrollment__person").filter(pk=pk).first()
