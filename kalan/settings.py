@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kalan.plans",
     "kalan.workshops",
     "kalan.assessments",
+    "kalan.documents",
     "kalan.demo",
 ]
 

@@ -50,6 +50,9 @@ urlpatterns = [
     path("", include("kalan.assessments.urls_bank")),
     path("", include("kalan.assessments.urls_tests")),
     path("", include("kalan.assessments.urls_results")),
+    path("", include("kalan.documents.urls_sheets")),
+    path("", include("kalan.documents.urls_statements")),
+    path("", include("kalan.documents.urls_certificates")),
     path("", include("kalan.people.urls_exports")),
     path("personnes/<uuid:uid>/", people_views.person_detail, name="person_detail"),
 ]

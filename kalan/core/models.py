@@ -55,3 +55,27 @@ class Organisation(GlobalModel):
 
     def __str__(self) -> str:
         return self.acronym or self.name
+
+
+class Signatory(GlobalModel):
+    """Who signs the institution's documents: edited by an administrator, never in code."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="signatories",
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    title = models.CharField(_("fonction"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    signs_certificates = models.BooleanField(_("signe les attestations"), default=True)
+    signs_statements = models.BooleanField(_("signe les états de paiement"), default=False)
+
+    class Meta:
+        verbose_name = _("signataire")
+        verbose_name_plural = _("signataires")
+        ordering = ["organisation", "order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"

@@ -74,6 +74,7 @@ class SessionForm(forms.ModelForm):
             "half_days",
             "per_diem_rate",
             "transport_rate",
+            "certificate_min_percent",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         labels = {

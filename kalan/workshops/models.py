@@ -109,6 +109,11 @@ class Session(GlobalModel):
         help_text=_("Pointer la présence le matin et l’après-midi plutôt qu’une fois par jour."),
     )
     per_diem_rate = models.PositiveIntegerField(_("per diem par jour"), default=0)
+    certificate_min_percent = models.PositiveSmallIntegerField(
+        _("présence minimale pour l’attestation (%)"),
+        default=100,
+        help_text=_("100 : tous les jours ; 80 : au moins 80 % des jours (ou demi-journées)."),
+    )
     transport_rate = models.PositiveIntegerField(_("forfait transport"), default=0)
 
     class Meta:
@@ -123,6 +128,10 @@ class Session(GlobalModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1), name="session_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(certificate_min_percent__lte=100),
+                name="session_certificate_percent_at_most_100",
             ),
             models.UniqueConstraint(
                 fields=["workshop", "number"], name="session_unique_number_in_workshop"

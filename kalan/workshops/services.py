@@ -110,6 +110,7 @@ def session_create(
     half_days: bool = False,
     per_diem_rate: int = 0,
     transport_rate: int = 0,
+    certificate_min_percent: int = 100,
 ) -> Session:
     """Add a session to a workshop, numbered after the last one.
 
@@ -129,6 +130,7 @@ def session_create(
         half_days=half_days,
         per_diem_rate=per_diem_rate,
         transport_rate=transport_rate,
+        certificate_min_percent=certificate_min_percent,
     )
     session.full_clean()
     session.save()
@@ -152,6 +154,7 @@ def session_update(*, session: Session, **fields: object) -> Session:
         "half_days",
         "per_diem_rate",
         "transport_rate",
+        "certificate_min_percent",
     }
     unknown = set(fields) - allowed
     if unknown:

@@ -1,0 +1,102 @@
+"""Documents that must stay as they were issued: payment statements and certificates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kalan.core.models import GlobalModel
+
+
+class PaymentStatement(GlobalModel):
+    """An issued per-diem and transport statement (état de paiement), kept as printed.
+
+    ``lines`` and ``total`` are the figures of the day it was issued, and ``pdf`` the file handed
+    to finance; ``fingerprint`` sums up the attendance and rates it was computed from, so a later
+    change of attendance marks it outdated without ever changing it.
+    """
+
+    session = models.ForeignKey(
+        "workshops.Session",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="payment_statements",
+    )
+    number = models.CharField(_("numéro"), max_length=40, unique=True)
+    lines = models.JSONField(_("lignes"))
+    total = models.PositiveBigIntegerField(_("total"))
+    fingerprint = models.CharField(_("empreinte des données"), max_length=64)
+    pdf = models.FileField(_("PDF"), upload_to="statements/")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("émis par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("état de paiement")
+        verbose_name_plural = _("états de paiement")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Certificate(GlobalModel):
+    """A certificate of participation (attestation) with a number and a public short code."""
+
+    class Language(models.TextChoices):
+        FR = "fr", _("français")
+        EN = "en", _("anglais")
+
+    enrollment = models.OneToOneField(
+        "workshops.Enrollment",
+        verbose_name=_("inscription"),
+        on_delete=models.PROTECT,
+        related_name="certificate",
+    )
+    number = models.CharField(_("numéro"), max_length=40, unique=True)
+    short_code = models.CharField(_("code de vérification"), max_length=12, unique=True)
+    language = models.CharField(
+        _("langue"), max_length=2, choices=Language.choices, default=Language.FR
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("délivré par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("révoqué par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    revoke_reason = models.TextField(_("motif de la révocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revoke_reason=""),
+                name="certificate_revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def valid(self) -> bool:
+        return self.revoked_at is None
