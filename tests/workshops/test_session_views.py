@@ -53,6 +53,7 @@ def _session_form(**overrides: str) -> dict[str, str]:
         "capacity": "40",
         "per_diem_rate": "25000",
         "transport_rate": "10000",
+        "certificate_min_percent": "100",
     }
     data.update(overrides)
     return data
