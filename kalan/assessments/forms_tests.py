@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kalan.assessments.models import CurriculumObjective, Test
 from kalan.assessments.selectors_tests import tests_to_copy
@@ -19,7 +20,9 @@ class ObjectiveChoiceField(forms.ModelMultipleChoiceField):
         count = getattr(obj, "question_count", None)
         if count is None:
             return str(obj)
-        return _("%(objective)s (%(count)s questions)") % {"objective": obj, "count": count}
+        return ngettext(
+            "%(objective)s (%(count)s question)", "%(objective)s (%(count)s questions)", count
+        ) % {"objective": obj, "count": count}
 
 
 class TestFromBankForm(forms.Form):
@@ -80,11 +83,16 @@ class TestFromBankForm(forms.Form):
 
 class TestChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _("%(place)s, %(date)s — %(title)s (%(count)s questions)") % {
+        count = getattr(obj, "question_count", 0)
+        return ngettext(
+            "%(place)s, %(date)s — %(title)s (%(count)s question)",
+            "%(place)s, %(date)s — %(title)s (%(count)s questions)",
+            count,
+        ) % {
             "place": obj.session.place,
             "date": obj.session.start_date.strftime("%m/%Y"),
             "title": obj.title,
-            "count": getattr(obj, "question_count", "?"),
+            "count": count,
         }
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kalan.assessments import selectors_tests as selectors
@@ -109,7 +110,11 @@ def test_create_from_bank(request: HttpRequest, uid: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(title)s créé : %(count)s questions.")
+                ngettext(
+                    "%(title)s créé : %(count)s question.",
+                    "%(title)s créé : %(count)s questions.",
+                    len(questions),
+                )
                 % {"title": test.title, "count": len(questions)},
             )
             return redirect("test_detail", uid=test.uid)
