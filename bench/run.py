@@ -13,6 +13,8 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     concurrent_submissions_sent: 80     80 phones send a 20-question test at the same moment to
     concurrent_submissions_stored: 80   ``kalan serve`` on SQLite (bench/submissions.py): copies
     submission_p99_ms: 123.4 ms         confirmed, copies in the database, p99 of those requests
+    document_pack_40_s: 1.23 s          sign-in sheets (3 days), payment statement, 40
+                                        certificates and badges of one session (bench/documents.py)
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the export's peak passes
@@ -42,6 +44,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from documents import measure_document_pack
+from documents import report as report_documents
 from participants_import import ROWS as IMPORT_ROWS
 from participants_import import measure_import
 from submissions import measure_submissions
@@ -477,6 +481,7 @@ def main() -> int:
         for size, session in sessions.items():
             url = reverse("session_detail", kwargs={"uid": session.uid})
             results[size] = measure(client, url, size)
+        document_pack = measure_document_pack(sessions[40], user)
         # The registry holds the session pages' 440 persons: next to empty for a list of 10,000.
         import_empty_s = measure_import(Path(folder), label="empty", prefix="A")
         scan_s = bench_duplicate_scan()
@@ -493,6 +498,7 @@ def main() -> int:
     print(f"import_{IMPORT_ROWS}_rows_s: {import_empty_s:.1f} s")
     print(f"import_{IMPORT_ROWS}_rows_into_{REGISTRY_SIZE}_s: {import_full_s:.1f} s")
     status = report_submissions(submissions)
+    status = report_documents(document_pack) or status
     if max(import_empty_s, import_full_s) > IMPORT_TARGET_S:
         print(
             f"bench: importing {IMPORT_ROWS} rows took {max(import_empty_s, import_full_s):.1f} s, "

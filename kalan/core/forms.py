@@ -5,8 +5,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from kalan.core.errors import KalanError
+from kalan.core.models import Organisation, Signatory
+from kalan.core.services import logo_check
 
 
 def form_add_error(form: forms.BaseForm, error: KalanError | ValidationError) -> None:
@@ -41,3 +44,34 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+class OrganisationForm(forms.Form):
+    """The institution's name, acronym and logo, as its documents print them."""
+
+    name = forms.CharField(label=_("Nom de l’institution"), max_length=200)
+    acronym = forms.CharField(label=_("Sigle"), max_length=30, required=False)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("Image PNG ou JPEG, 2 Mo au plus ; imprimée en tête de chaque document."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            logo_check(logo)
+        return logo
+
+
+SignatoryFormSet: type[
+    forms.BaseInlineFormSet[Signatory, Organisation, forms.ModelForm[Signatory]]
+] = forms.inlineformset_factory(
+    Organisation,
+    Signatory,
+    fields=["name", "title", "order", "signs_certificates", "signs_statements"],
+    extra=2,
+    can_delete=True,
+)

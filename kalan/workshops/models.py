@@ -112,7 +112,10 @@ class Session(GlobalModel):
     certificate_min_percent = models.PositiveSmallIntegerField(
         _("présence minimale pour l’attestation (%)"),
         default=100,
-        help_text=_("100 : tous les jours ; 80 : au moins 80 % des jours (ou demi-journées)."),
+        help_text=_(
+            # xgettext:no-python-format
+            "100 : tous les jours ; 80 : au moins 80 % des jours (ou demi-journées)."
+        ),
     )
     transport_rate = models.PositiveIntegerField(_("forfait transport"), default=0)
 

@@ -96,6 +96,8 @@ def test_plural_entries_have_both_english_forms() -> None:
 def test_translations_keep_exactly_the_placeholders_of_the_msgid() -> None:
     mismatches = []
     for entry in entries():
+        if "no-python-format" in entry.flags:  # "80 % des jours" is no placeholder
+            continue
         expected = placeholders(entry.msgid) | placeholders(entry.msgid_plural or "")
         for text in msgstrs(entry):
             if placeholders(text) != expected:

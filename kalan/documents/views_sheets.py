@@ -1,0 +1,88 @@
+"""Downloads of a session's paper: sign-in sheets, badges, participant list, attendance summary.
+
+Any signed-in user (LoginRequiredMiddleware sends the others to the login page); phones appear
+only for ``people.view_contacts``. File names carry the workshop and session numbers, never a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from kalan.documents import badges, sheets, word
+from kalan.workshops.models import Session
+from kalan.workshops.selectors import session_get
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _session(uid: object) -> Session:
+    try:
+        return session_get(uid=str(uid))
+    except (Session.DoesNotExist, ValidationError):
+        raise Http404 from None
+
+
+def _stem(session: Session, subject: str) -> str:
+    return f"{subject}-atelier-{session.workshop_id}-session-{session.number}"
+
+
+def _download(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def sign_in_sheets(request: HttpRequest, uid: object) -> HttpResponse:
+    session = _session(uid)
+    data = sheets.sign_in_sheets_pdf(session=session, user=request.user)
+    return _download(data, content_type=PDF, filename=f"{_stem(session, 'emargement')}.pdf")
+
+
+@require_GET
+def sign_in_sheet_day(request: HttpRequest, uid: object, day: str) -> HttpResponse:
+    session = _session(uid)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    if date not in session.days:
+        raise Http404
+    data = sheets.sign_in_sheets_pdf(session=session, user=request.user, day=date)
+    filename = f"{_stem(session, 'emargement')}-{date.isoformat()}.pdf"
+    return _download(data, content_type=PDF, filename=filename)
+
+
+@require_GET
+def sign_in_sheets_blank(request: HttpRequest, uid: object) -> HttpResponse:
+    session = _session(uid)
+    data = sheets.sign_in_sheets_pdf(session=session, user=request.user, blank=True)
+    filename = f"{_stem(session, 'emargement-complementaire')}.pdf"
+    return _download(data, content_type=PDF, filename=filename)
+
+
+@require_GET
+def session_badges(request: HttpRequest, uid: object) -> HttpResponse:
+    session = _session(uid)
+    data = badges.badges_pdf(session=session)
+    return _download(data, content_type=PDF, filename=f"{_stem(session, 'badges')}.pdf")
+
+
+@require_GET
+def participants_docx(request: HttpRequest, uid: object) -> HttpResponse:
+    session = _session(uid)
+    data = word.participants_docx(session=session, user=request.user)
+    return _download(data, content_type=DOCX, filename=f"{_stem(session, 'participants')}.docx")
+
+
+@require_GET
+def attendance_docx(request: HttpRequest, uid: object) -> HttpResponse:
+    session = _session(uid)
+    data = word.attendance_summary_docx(session=session)
+    return _download(data, content_type=DOCX, filename=f"{_stem(session, 'presences')}.docx")

@@ -1,0 +1,115 @@
+"""Payment statements of a session: the figures as attendance gives them now, the statements
+issued, and their downloads.
+
+The stored PDF is served only through ``statement_pdf`` (login required by the middleware):
+media files have no public URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kalan.documents import statements
+from kalan.documents.errors import DocumentError
+from kalan.documents.models import PaymentStatement
+from kalan.people import exports
+from kalan.workshops.models import Session
+from kalan.workshops.selectors import session_get
+
+
+def _session_or_404(uid: str) -> Session:
+    try:
+        return session_get(uid=str(uid))
+    except (Session.DoesNotExist, ValidationError):
+        raise Http404 from None
+
+
+def _statement_or_404(uid: str) -> PaymentStatement:
+    try:
+        return PaymentStatement.objects.select_related("session__workshop", "session__place").get(
+            uid=uid
+        )
+    except (PaymentStatement.DoesNotExist, ValidationError):
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+def session_statements(request: HttpRequest, uid: str) -> HttpResponse:
+    """GET: the preview and the issued statements. POST: issue a new statement."""
+    session = _session_or_404(uid)
+    if request.method == "POST":
+        try:
+            statement = statements.statement_issue(
+                session=session,
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except DocumentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("État %(number)s émis.") % {"number": statement.number})
+        return redirect("session_statements", uid=session.uid)
+    lines = statements.statement_lines(session=session)
+    current = statements.statement_fingerprint(session=session)
+    issued = [
+        (statement, statements.statement_outdated(statement, current=current))
+        for statement in session.payment_statements.select_related("issued_by").order_by(
+            "-created_at", "-pk"
+        )
+    ]
+    return render(
+        request,
+        "documents/session_statements.html",
+        {
+            "session": session,
+            "lines": lines,
+            "totals": statements.statement_sums(lines),
+            "closing": statements.statement_closing(statements.statement_total(lines)),
+            "issued": issued,
+            "up_to_date": bool(issued) and not issued[0][1],
+        },
+    )
+
+
+@require_GET
+def statement_pdf(request: HttpRequest, uid: str) -> FileResponse:
+    """The PDF exactly as it was issued."""
+    statement = _statement_or_404(uid)
+    # Audit: record the download (who, which statement) here.
+    return FileResponse(
+        statement.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"etat-de-paiement-{statement.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def statement_xlsx(request: HttpRequest, uid: str) -> FileResponse:
+    """An issued statement's lines, as stored when it was issued, in a workbook."""
+    statement = _statement_or_404(uid)
+    table = statements.statement_table(
+        session=statement.session,
+        lines=statements.statement_stored_lines(statement),
+        number=statement.number,
+        issued_on=timezone.localtime(statement.created_at).date(),
+    )
+    return exports.xlsx_response(
+        tables=[table], filename=f"etat-de-paiement-{statement.number}.xlsx"
+    )
+
+
+@require_GET
+def session_statement_preview_xlsx(request: HttpRequest, uid: str) -> FileResponse:
+    """The lines as attendance gives them now, not issued: a working copy for finance."""
+    session = _session_or_404(uid)
+    table = statements.statement_table(
+        session=session, lines=statements.statement_lines(session=session)
+    )
+    filename = f"etat-de-paiement-apercu-session-{str(session.uid)[:8]}.xlsx"
+    return exports.xlsx_response(tables=[table], filename=filename)
