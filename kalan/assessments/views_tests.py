@@ -25,14 +25,7 @@ from kalan.assessments.forms_tests import SurveyForm, TestCopyForm, TestFromBank
 from kalan.assessments.models import Test
 from kalan.core.forms import form_add_error
 from kalan.workshops.models import Session
-from kalan.workshops.selectors import session_get
-
-
-def _session_or_404(uid: str) -> Session:
-    try:
-        return session_get(uid=uid)
-    except (Session.DoesNotExist, ValidationError):
-        raise Http404 from None
+from kalan.workshops.selectors import session_get_or_404
 
 
 def _test_or_404(uid: str) -> Test:
@@ -43,7 +36,7 @@ def _test_or_404(uid: str) -> Test:
 
 
 def session_tests(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     return _session_tests_page(request, session)
 
 
@@ -82,7 +75,7 @@ def _default_title(kind: str, session: Session) -> str:
 
 @require_POST
 def test_create_from_bank(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     form = TestFromBankForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -125,7 +118,7 @@ def test_create_from_bank(request: HttpRequest, uid: str) -> HttpResponse:
 def test_create_post_from_pre(request: HttpRequest, uid: str) -> HttpResponse:
     """The post-test asks the very questions of the pre-test, so that the gain compares like
     with like."""
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     pre = session.tests.filter(kind=Test.Kind.PRE).first()
     if pre is None:
         return _session_tests_page(
@@ -141,7 +134,7 @@ def test_create_post_from_pre(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_POST
 def test_create_copy(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     form = TestCopyForm(request.POST, session=session)
     if form.is_valid():
         try:
@@ -162,7 +155,7 @@ def test_create_copy(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_POST
 def survey_create(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     form = SurveyForm(request.POST)
     if form.is_valid():
         try:

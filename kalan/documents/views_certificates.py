@@ -7,7 +7,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,21 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from kalan.core.errors import KalanError
 from kalan.documents import certificates as service
 from kalan.documents.models import Certificate
-from kalan.workshops.models import Session
-from kalan.workshops.selectors import session_get
+from kalan.workshops.selectors import session_get_or_404
 
 # Public page: look-ups per client address and per minute. The count lives in Django's cache,
 # in-memory per process by default: behind several app processes it is per process unless
 # CACHES points at a shared cache.
 VERIFY_LIMIT = 30
 VERIFY_WINDOW_S = 60
-
-
-def _session(uid: str) -> Session:
-    try:
-        return session_get(uid=uid)
-    except Session.DoesNotExist:
-        raise Http404 from None
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -40,7 +32,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 def session_certificates(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     rows = service.certificate_eligibility(session=session)
     context = {
         "session": session,
@@ -56,7 +48,7 @@ def session_certificates(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_POST
 def certificates_issue(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     user = request.user if request.user.is_authenticated else None
     try:
         issued = service.certificates_issue(
@@ -96,7 +88,7 @@ def certificate_revoke(request: HttpRequest, uid: str) -> HttpResponse:
 @require_GET
 def certificates_download(request: HttpRequest, uid: str) -> HttpResponse:
     """All the session's valid certificates in one PDF, to print."""
-    session = _session(uid)
+    session = session_get_or_404(uid)
     certificates = service.certificates_of_session(session=session)
     if not certificates:
         messages.error(request, _("Aucune attestation valide à imprimer."))

@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from kalan.documents import badges, sheets, word
 from kalan.workshops.models import Session
-from kalan.workshops.selectors import session_get
+from kalan.workshops.selectors import session_get_or_404
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _session(uid: object) -> Session:
-    try:
-        return session_get(uid=str(uid))
-    except (Session.DoesNotExist, ValidationError):
-        raise Http404 from None
 
 
 def _stem(session: Session, subject: str) -> str:
@@ -40,14 +32,14 @@ def _download(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 def sign_in_sheets(request: HttpRequest, uid: object) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     data = sheets.sign_in_sheets_pdf(session=session, user=request.user)
     return _download(data, content_type=PDF, filename=f"{_stem(session, 'emargement')}.pdf")
 
 
 @require_GET
 def sign_in_sheet_day(request: HttpRequest, uid: object, day: str) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:
@@ -61,7 +53,7 @@ def sign_in_sheet_day(request: HttpRequest, uid: object, day: str) -> HttpRespon
 
 @require_GET
 def sign_in_sheets_blank(request: HttpRequest, uid: object) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     data = sheets.sign_in_sheets_pdf(session=session, user=request.user, blank=True)
     filename = f"{_stem(session, 'emargement-complementaire')}.pdf"
     return _download(data, content_type=PDF, filename=filename)
@@ -69,20 +61,20 @@ def sign_in_sheets_blank(request: HttpRequest, uid: object) -> HttpResponse:
 
 @require_GET
 def session_badges(request: HttpRequest, uid: object) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     data = badges.badges_pdf(session=session)
     return _download(data, content_type=PDF, filename=f"{_stem(session, 'badges')}.pdf")
 
 
 @require_GET
 def participants_docx(request: HttpRequest, uid: object) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     data = word.participants_docx(session=session, user=request.user)
     return _download(data, content_type=DOCX, filename=f"{_stem(session, 'participants')}.docx")
 
 
 @require_GET
 def attendance_docx(request: HttpRequest, uid: object) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     data = word.attendance_summary_docx(session=session)
     return _download(data, content_type=DOCX, filename=f"{_stem(session, 'presences')}.docx")

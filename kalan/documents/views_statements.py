@@ -19,15 +19,7 @@ from kalan.documents import statements
 from kalan.documents.errors import DocumentError
 from kalan.documents.models import PaymentStatement
 from kalan.people import exports
-from kalan.workshops.models import Session
-from kalan.workshops.selectors import session_get
-
-
-def _session_or_404(uid: str) -> Session:
-    try:
-        return session_get(uid=str(uid))
-    except (Session.DoesNotExist, ValidationError):
-        raise Http404 from None
+from kalan.workshops.selectors import session_get_or_404
 
 
 def _statement_or_404(uid: str) -> PaymentStatement:
@@ -42,7 +34,7 @@ def _statement_or_404(uid: str) -> PaymentStatement:
 @require_http_methods(["GET", "POST"])
 def session_statements(request: HttpRequest, uid: str) -> HttpResponse:
     """GET: the preview and the issued statements. POST: issue a new statement."""
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     if request.method == "POST":
         try:
             statement = statements.statement_issue(
@@ -107,7 +99,7 @@ def statement_xlsx(request: HttpRequest, uid: str) -> FileResponse:
 @require_GET
 def session_statement_preview_xlsx(request: HttpRequest, uid: str) -> FileResponse:
     """The lines as attendance gives them now, not issued: a working copy for finance."""
-    session = _session_or_404(uid)
+    session = session_get_or_404(uid)
     table = statements.statement_table(
         session=session, lines=statements.statement_lines(session=session)
     )

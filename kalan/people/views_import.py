@@ -22,7 +22,7 @@ from kalan.people.importing.service import (
 )
 from kalan.people.importing.types import FIELDS, ImportFileError
 from kalan.people.models import Corps, ImportBatch
-from kalan.workshops.models import Session
+from kalan.workshops.selectors import session_get_or_404
 
 PREVIEW_ROWS = 300  # rows shown in full; errors and duplicates are always all shown
 
@@ -36,15 +36,8 @@ class UploadForm(forms.Form):
     )
 
 
-def _session(uid: str) -> Session:
-    try:
-        return Session.objects.select_related("workshop", "place").get(uid=uid)
-    except (Session.DoesNotExist, ValidationError):
-        raise Http404 from None
-
-
 def import_upload(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session(uid)
+    session = session_get_or_404(uid)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

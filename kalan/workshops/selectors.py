@@ -6,7 +6,9 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -137,6 +139,14 @@ class SessionRoster:
 
 def session_get(*, uid: str) -> Session:
     return Session.objects.select_related("workshop__axis__plan", "place__parent").get(uid=uid)
+
+
+def session_get_or_404(uid: object) -> Session:
+    """For views: the session, or a 404 for an unknown or malformed uid."""
+    try:
+        return session_get(uid=str(uid))
+    except (Session.DoesNotExist, ValidationError):
+        raise Http404 from None
 
 
 def session_roster(*, session: Session) -> SessionRoster:

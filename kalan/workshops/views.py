@@ -114,7 +114,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def session_edit(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = selectors.session_get_or_404(uid)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,13 +131,6 @@ def session_edit(request: HttpRequest, uid: str) -> HttpResponse:
     )
 
 
-def _session_or_404(uid: str) -> Session:
-    try:
-        return selectors.session_get(uid=uid)
-    except (Session.DoesNotExist, ValidationError):
-        raise Http404 from None
-
-
 def _person_search(query: str, session: Session) -> list[Person]:
     """Persons matching the query who are not in the session yet."""
     if len(query.strip()) < 2:
@@ -147,7 +140,7 @@ def _person_search(query: str, session: Session) -> list[Person]:
 
 
 def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = selectors.session_get_or_404(uid)
     query = request.GET.get("q", "")
     results = _person_search(query, session)
     if request.htmx and request.GET.get("partial") == "search":
@@ -172,7 +165,7 @@ def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
 
 @require_POST
 def enroll_existing(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = selectors.session_get_or_404(uid)
     form = EnrollExistingForm(request.POST)
     if form.is_valid():
         try:
@@ -193,7 +186,7 @@ def enroll_existing(request: HttpRequest, uid: str) -> HttpResponse:
 
 @require_POST
 def enroll_new(request: HttpRequest, uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = selectors.session_get_or_404(uid)
     form = EnrollNewForm(request.POST)
     if form.is_valid():
         try:
@@ -240,7 +233,7 @@ def _enroll_error_page(
 
 @require_POST
 def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
-    session = _session_or_404(uid)
+    session = selectors.session_get_or_404(uid)
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("session"), uid=enrollment_uid, session=session
     )
