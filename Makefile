@@ -28,6 +28,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy kalan
 	$(BIN)/kalan makemigrations --check --dry-run
+	# Django's deployment check with production-like settings (a throwaway key, never used).
+	KALAN_SECURE_COOKIES=true KALAN_HSTS_SECONDS=31536000 KALAN_SSL_REDIRECT=true \
+	KALAN_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(BIN)/kalan check --deploy --fail-level WARNING
 
 test: lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest

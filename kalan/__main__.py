@@ -12,6 +12,8 @@ COMMANDS = [
     ("bank", "Banque de questions : « kalan bank load » charge ou met à jour le curriculum"),
     ("createuser", "Créer un compte utilisateur"),
     ("changepassword", "Changer le mot de passe d’un compte"),
+    ("backup", "Sauvegarder la base et les fichiers (chiffré, --keep N pour élaguer)"),
+    ("restore", "Restaurer une sauvegarde dans un dossier vide et la vérifier"),
     ("check", "Vérifier l’installation"),
     ("dbshell", "Ouvrir la console de la base de données"),
 ]

@@ -6,11 +6,13 @@ SQLite in the data folder, a secret key generated into that folder on first run,
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -88,6 +90,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
     "kalan.core",
     "kalan.people",
     "kalan.plans",
@@ -107,8 +111,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the page of its template.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kalan.urls"
@@ -149,12 +156,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# django-axes must see every password check first, to count failures and refuse locked ones.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2 for new and changed passwords; the others still check hashes made before it.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -188,6 +210,19 @@ KALAN_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 # Where the public reaches Kalan: the QR code of a certificate holds <this>/v/<short code>/.
 KALAN_PUBLIC_URL = envstr("PUBLIC_URL", "http://127.0.0.1:8000")
 
+# Lock-out (django-axes). Failures are counted per account and, separately, per address: a
+# guesser trying one account from many addresses is stopped by the first, one trying many
+# accounts from one address by the second. The cost: five wrong tries lock an account for
+# everyone for 15 minutes, and a venue behind one address shares its count.
+AXES_ENABLED = envbool("LOCKOUT_ENABLED", True)
+AXES_FAILURE_LIMIT = envint("LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kalan.core.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kalan.core.http.client_address"
+AXES_VERBOSE = False  # its log lines name the account and the address
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
@@ -196,6 +231,33 @@ SESSION_COOKIE_AGE = envint("SESSION_AGE_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# True when a reverse proxy (holding the TLS certificate) forwards the requests to Kalan.
+KALAN_BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# Behind HTTPS (a reverse proxy holding the certificate): HSTS only once TLS works everywhere,
+# since browsers remember it for SECURE_HSTS_SECONDS.
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
+# Preloading commits the whole domain (and its subdomains) to HTTPS in every browser for months:
+# the institution's call, not Kalan's default. Its deploy warning is silenced on purpose.
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if KALAN_BEHIND_PROXY:
+    # Only when the proxy sets this header itself: otherwise a client could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: nothing inline but the participant pages' style block (nonce).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
 
 # Logs name what failed, never who: no personal data goes to the console.
 LOGGING = {

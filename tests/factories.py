@@ -35,7 +35,8 @@ Factories (``XFactory()`` saves, ``XFactory.build()`` does not; every field can 
 - ``EnrollmentFactory``: a confirmed participant (a new person) in a new session.
 - ``AttendanceFactory``: present on the first day of the enrollment's session.
 - ``UserFactory``: get-or-create by username; a user whose password is ``PASSWORD`` (log in with
-  ``client.login(username=user.username, password=PASSWORD)``).
+  ``client.login(request=HttpRequest(), username=user.username, password=PASSWORD)``: django-axes
+  counts failures per request, so it needs one).
 
 Factories write rows directly (no ``full_clean``, no service): use them to arrange a test, and call
 the services when the service is what the test is about.

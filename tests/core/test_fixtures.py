@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from kalan.core.models import User
@@ -35,4 +36,4 @@ def test_client_for_returns_a_client_logged_in_as_that_user(
 
 
 def test_named_users_can_log_in_with_the_shared_password(client: Client, trainer: User) -> None:
-    assert client.login(username="trainer", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="trainer", password=PASSWORD)
