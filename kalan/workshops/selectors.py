@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kalan.core.text import fold
 from kalan.people.models import Person
 from kalan.workshops.models import Attendance, Enrollment, Objective, Session, Workshop
 
@@ -185,16 +185,6 @@ def session_roster(*, session: Session) -> SessionRoster:
     )
 
 
-def _objective_key(text: str) -> str:
-    """Objectives of two workshops are the same when their words are, accents and case aside."""
-    decomposed = unicodedata.normalize("NFKD", text).casefold()
-    return " ".join(
-        "".join(
-            c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c)
-        ).split()
-    )
-
-
 def prior_training(*, session: Session, person_ids: list[int]) -> dict[int, list[PriorTraining]]:
     """For each person, the earlier sessions (present at least once, as a participant) whose
     workshop is this one or shares at least one specific objective with it. Two queries.
@@ -214,7 +204,7 @@ def prior_training(*, session: Session, person_ids: list[int]) -> dict[int, list
     )
     by_workshop: dict[int, set[str]] = {}
     for workshop_id, text in objectives:
-        by_workshop.setdefault(workshop_id, set()).add(_objective_key(text))
+        by_workshop.setdefault(workshop_id, set()).add(fold(text))
     here = by_workshop.get(session.workshop_id, set())
     earlier = (
         Enrollment.objects.filter(

@@ -7,15 +7,12 @@ once per import, so a 10,000-row file costs a handful of queries, not one per ro
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from kalan.core.text import fold
 from kalan.people.models import Corps, Place, Rank, Unit
-
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 # Words that name a corps in the lists commands send, beyond the corps' own names.
 CORPS_ALIASES = {
@@ -43,16 +40,6 @@ UNIT_KINDS = {
     "direction": (Unit.Kind.DIRECTION, ""),
     "ecole": (Unit.Kind.SCHOOL, ""),
 }
-
-
-def fold(text: str) -> str:
-    """Accents, case, hyphens and punctuation away; words and digits kept, in order.
-
-    Unlike a person's name key, word order and numbers matter here: "3e arrondissement".
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text)).casefold()
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", letters.replace("'", "").replace("’", "")).split())
 
 
 @dataclass(frozen=True)
