@@ -287,7 +287,17 @@ def _media_files(media_root: Path) -> Iterator[tuple[Path, str]]:
 
 
 def default_backup_path(data_dir: Path) -> Path:
-    return data_dir / "backups" / f"kalan-{datetime.now():%Y%m%d-%H%M%S}{SUFFIX}"
+    """``backups/kalan-YYYYMMDD-HHMMSS.kbak``, with ``-2``, ``-3``… when that second is taken.
+
+    Two backups in the same second (a schedule and a hand-run one) must both succeed;
+    ``backup_create`` still opens the file with O_EXCL, so a race loses loudly, never silently.
+    """
+    stem = data_dir / "backups" / f"kalan-{datetime.now():%Y%m%d-%H%M%S}"
+    path, number = stem.with_name(stem.name + SUFFIX), 1
+    while path.exists():
+        number += 1
+        path = stem.with_name(f"{stem.name}-{number}{SUFFIX}")
+    return path
 
 
 def backup_create(

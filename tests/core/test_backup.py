@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from kalan.core.backup import (
     backup_passphrase,
     backup_prune,
     backup_restore,
+    default_backup_path,
     encrypt_file,
 )
 
@@ -267,3 +269,24 @@ def test_kalan_backup_and_restore_on_the_command_line(tmp_path: Path) -> None:
     report = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     assert int(report["tables"]) > 10 and report["files"] == "1" and report["check"] == "ok"
     assert (tmp_path / "new" / "media" / "logo.png").read_bytes() == b"\x89PNG"
+
+
+def test_two_backups_in_the_same_second_get_two_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:
+            return cls(2026, 11, 29, 3, 3, 27)
+
+    monkeypatch.setattr("kalan.core.backup.datetime", Frozen)
+    names = []
+    for _ in range(3):
+        path = default_backup_path(tmp_path)
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"taken")
+        names.append(path.name)
+
+    assert names == [
+        "kalan-20261129-030327.kbak", "kalan-20261129-030327-2.kbak", "kalan-20261129-030327-3.kbak"
+    ]  # fmt: skip
