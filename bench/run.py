@@ -15,6 +15,8 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     submission_p99_ms: 123.4 ms         confirmed, copies in the database, p99 of those requests
     document_pack_40_s: 1.23 s          sign-in sheets (3 days), payment statement, 40
                                         certificates and badges of one session (bench/documents.py)
+    donor_report_s: 3.2 s               a partner's report (figures and XLSX) over 5,000 sessions
+    donor_report_sql_s: 1.2 s           the same figures in hand-written SQL (bench/donor_report.py)
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the export's peak passes
@@ -46,6 +48,8 @@ from typing import Any
 
 from documents import measure_document_pack
 from documents import report as report_documents
+from donor_report import measure_donor_report
+from donor_report import report as report_donor
 from participants_import import ROWS as IMPORT_ROWS
 from participants_import import measure_import
 from submissions import measure_submissions
@@ -488,6 +492,8 @@ def main() -> int:
         connections.close_all()
         export_peak_mb = measure_export(Path(folder))
         import_full_s = measure_import(Path(folder), label="full", prefix="B")
+        # Last: its 5,000 sessions would weigh on the measures above.
+        donor = measure_donor_report()
 
     for size in SIZES:
         print(f"session_page_ms_{size}: {results[size][0]:.1f} ms")
@@ -499,6 +505,7 @@ def main() -> int:
     print(f"import_{IMPORT_ROWS}_rows_into_{REGISTRY_SIZE}_s: {import_full_s:.1f} s")
     status = report_submissions(submissions)
     status = report_documents(document_pack) or status
+    status = report_donor(donor) or status
     if max(import_empty_s, import_full_s) > IMPORT_TARGET_S:
         print(
             f"bench: importing {IMPORT_ROWS} rows took {max(import_empty_s, import_full_s):.1f} s, "

@@ -154,14 +154,16 @@ def _fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture
 def officer(transactional_db: None) -> Any:
-    """A programme officer's account."""
+    """A programme officer's account (``kalan.core.roles.Role.PROGRAMME``)."""
     from kalan.core.models import User
+    from kalan.core.roles import Role
 
     return User.objects.create_user(
         username="awa.coulibaly",
         password=PASSWORD,
         first_name="Awa",
         last_name="Coulibaly",
+        role=Role.PROGRAMME,
     )
 
 

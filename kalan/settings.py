@@ -92,28 +92,39 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kalan.core",
     "kalan.people",
     "kalan.plans",
     "kalan.workshops",
     "kalan.assessments",
     "kalan.documents",
+    "kalan.reports",
     "kalan.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: a NUL byte is a 400, never a database error.
+    "kalan.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kalan.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kalan.core.middleware_audit.AuditContextMiddleware",
+    # After authentication: django-otp marks whether this session gave a code
+    # (user.is_verified()), then ours sends a user with two-factor on who has not to the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "kalan.core.middleware_two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "kalan.core.middleware.CapabilityMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the page of its template.
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,7 +170,7 @@ AUTH_USER_MODEL = "core.User"
 # django-axes must see every password check first, to count failures and refuse locked ones.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kalan.core.backends.RoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -207,6 +218,11 @@ KALAN_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 20
 KALAN_IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
 KALAN_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 
+# Session photos (kalan/reports/photos.py): what one uploaded file may weigh, and how many pixels
+# its header may claim before it is decoded (a small file can announce a gigantic image).
+KALAN_PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
+KALAN_PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 64_000_000)
+
 # Where the public reaches Kalan: the QR code of a certificate holds <this>/v/<short code>/.
 KALAN_PUBLIC_URL = envstr("PUBLIC_URL", "http://127.0.0.1:8000")
 
@@ -223,11 +239,24 @@ AXES_LOCKOUT_CALLABLE = "kalan.core.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kalan.core.http.client_address"
 AXES_VERBOSE = False  # its log lines name the account and the address
 
+# Two-factor (django-otp, TOTP): the name the authenticator app shows next to the code. Codes are
+# accepted one step (30 s) early or late and each only once; django-otp's throttle doubles the
+# wait after each wrong code (kalan/core/two_factor.py).
+OTP_TOTP_ISSUER = "Kalan"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = envint("SESSION_AGE_SECONDS", 8 * 3600)
+# A session ends after this long without a request, and when the browser closes. The laptops at a
+# venue are shared: one left signed in hands the next person the previous account, so the default
+# is short (30 minutes). Each request pushes the end back (SESSION_SAVE_EVERY_REQUEST), so it is
+# idle time, not working time. Participants' phones (/t/) live by the same rule: each answer is a
+# request, and a phone left longer joins again with its two codes, back at its first unanswered
+# question with every answer kept.
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

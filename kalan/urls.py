@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from kalan.core import views as core_views
 from kalan.core.forms import LoginForm
+from kalan.core.roles import any_user
 from kalan.people import views as people_views
 from kalan.people import views_import as import_views
 from kalan.plans import views as plan_views
@@ -20,7 +21,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", any_user(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", core_views.home, name="home"),
     path("plans/", plan_views.plan_list, name="plan_list"),
@@ -54,5 +55,13 @@ urlpatterns = [
     path("", include("kalan.documents.urls_statements")),
     path("", include("kalan.documents.urls_certificates")),
     path("", include("kalan.people.urls_exports")),
+    path("", include("kalan.core.urls_audit")),
+    path("", include("kalan.core.urls_users")),
+    path("", include("kalan.core.urls_two_factor")),
+    path("", include("kalan.reports.urls_funded")),
+    path("", include("kalan.reports.urls_photos")),
+    path("", include("kalan.reports.urls_press")),
+    path("", include("kalan.reports.urls_dashboard")),
+    path("", include("kalan.reports.urls_reports")),
     path("personnes/<uuid:uid>/", people_views.person_detail, name="person_detail"),
 ]

@@ -1,12 +1,16 @@
 """Fixtures shared by every test under ``tests/``.
 
-Named users (plain users for now: roles come later, the names stay). Each is saved in the test
-database, has first and last names, and the password ``tests.factories.PASSWORD``:
+Named users, one per role of ``kalan.core.roles``. Each is saved in the test database, has first
+and last names, and the password ``tests.factories.PASSWORD``:
 
-- ``administrator``: superuser and staff, like ``kalan createuser --admin``.
+- ``administrator``: superuser and staff, role administrator, like ``kalan createuser --admin``.
 - ``programme_officer``: plans, workshops, sessions and enrollment.
-- ``trainer``: runs the sessions assigned to them.
-- ``outsider``: a valid account with no business in the programme.
+- ``trainer``: runs the sessions assigned to them (none until a test assigns one).
+- ``monitoring_officer``: M&E, reads everything of the programme.
+- ``finance_officer``: payment statements.
+- ``communication_officer``: workshops, photos and press releases; no contacts.
+- ``donor_viewer``: aggregates of what its partner (``funder``, EUCAP Sahel Mali) funds.
+- ``outsider``: a valid account with no role: no business in the programme.
 
 Clients:
 
@@ -33,11 +37,13 @@ from django.test import Client
 from pytest_django import Settings
 
 from kalan.core.models import Organisation, User
-from kalan.plans.models import Axis, StrategicPlan
+from kalan.core.roles import Role
+from kalan.plans.models import Axis, Partner, StrategicPlan
 from kalan.workshops.models import Session, Workshop
 from tests.factories import (
     AxisFactory,
     OrganisationFactory,
+    PartnerFactory,
     SessionFactory,
     StrategicPlanFactory,
     UserFactory,
@@ -58,17 +64,58 @@ def administrator(db: None) -> User:
         last_name="Keïta",
         is_staff=True,
         is_superuser=True,
+        role=Role.ADMINISTRATOR,
     )
 
 
 @pytest.fixture
 def programme_officer(db: None) -> User:
-    return UserFactory(username="programme_officer", first_name="Aïssata", last_name="Traoré")
+    return UserFactory(
+        username="programme_officer", first_name="Aïssata", last_name="Traoré", role=Role.PROGRAMME
+    )
 
 
 @pytest.fixture
 def trainer(db: None) -> User:
-    return UserFactory(username="trainer", first_name="Moussa", last_name="Coulibaly")
+    return UserFactory(
+        username="trainer", first_name="Moussa", last_name="Coulibaly", role=Role.TRAINER
+    )
+
+
+@pytest.fixture
+def monitoring_officer(db: None) -> User:
+    return UserFactory(
+        username="monitoring_officer", first_name="Fatoumata", last_name="Diarra",
+        role=Role.MONITORING,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def finance_officer(db: None) -> User:
+    return UserFactory(
+        username="finance_officer", first_name="Seydou", last_name="Konaté", role=Role.FINANCE
+    )
+
+
+@pytest.fixture
+def communication_officer(db: None) -> User:
+    return UserFactory(
+        username="communication_officer", first_name="Mariam", last_name="Touré",
+        role=Role.COMMUNICATION,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def funder(db: None) -> Partner:
+    return PartnerFactory(name="EUCAP Sahel Mali", acronym="EUCAP")
+
+
+@pytest.fixture
+def donor_viewer(funder: Partner) -> User:
+    return UserFactory(
+        username="donor_viewer", first_name="Claire", last_name="Martin", role=Role.DONOR,
+        partner=funder,
+    )  # fmt: skip
 
 
 @pytest.fixture

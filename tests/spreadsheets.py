@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 
-from django.contrib.auth.models import Permission
 from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 
 from kalan.core.models import User
+from kalan.core.roles import GRANTS
 from tests.factories import UserFactory
 
 # The columns every person export starts with, in French (the default language).
@@ -30,12 +31,16 @@ PERSON_HEADERS = [
 ]
 
 
-def user_with(*codenames: str, username: str = "exporter") -> User:
-    """A user holding these ``people`` permissions, fresh from the database (perms are cached)."""
-    user = UserFactory(username=username)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="people", codename__in=codenames)
-    )
+def user_with(*capabilities: str, username: str = "exporter") -> User:
+    """A user whose role grants exactly these ``kalan.*`` capabilities, fresh from the database.
+
+    Real roles bundle capabilities (every role that exports also sees contacts); the code under
+    test checks each capability on its own, so these tests give it combinations no role has yet,
+    through a test-only role registered in ``GRANTS`` under a short made-up name.
+    """
+    key = "t-" + hashlib.sha256(" ".join(sorted(capabilities)).encode()).hexdigest()[:8]
+    GRANTS[key] = frozenset(capabilities)
+    user = UserFactory(username=username, role=key)
     return User.objects.get(pk=user.pk)
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kalan.assessments.errors import AssessmentError
 from kalan.assessments.models import Choice, CurriculumObjective, Module, Question, QuestionKind
 from kalan.assessments.scoring import CHOICE_KEYS
+from kalan.core.audit import audit_bulk_created
 
 BANK_FILE = Path(__file__).resolve().parent / "data" / "curriculum_ml.json"
 MAX_CHOICES = len(CHOICE_KEYS)
@@ -555,7 +556,7 @@ def _choices_set(*, question: Question, choices: Sequence[ChoiceData]) -> None:
     ]
     for row in rows:
         row.full_clean(validate_unique=False, validate_constraints=False)
-    Choice.objects.bulk_create(rows)
+    audit_bulk_created(Choice.objects.bulk_create(rows))
 
 
 def _questions_upsert(

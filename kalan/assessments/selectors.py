@@ -742,8 +742,3 @@ def paper_grid(*, test: Test) -> PaperGrid:
             )
         )
     return PaperGrid(test=test, questions=questions, rows=rows)
-
-
-def assessment_get(*, uid: str) -> Test:
-    """A test with its session, workshop and place, for the pages about it."""
-    return Test.objects.select_related("session__workshop", "session__place__parent").get(uid=uid)

@@ -7,11 +7,16 @@ Results and item analysis live in ``selectors.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
 from kalan.assessments.models import Answer, Submission, Test, TestQuestion
 from kalan.workshops.models import Enrollment, Session
+from kalan.workshops.selectors import get_in_scope_or_404
+
+if TYPE_CHECKING:
+    from kalan.core.roles import AnyUser
 
 NOT_STARTED, ANSWERING, SENT = "not_started", "answering", "sent"
 
@@ -41,8 +46,14 @@ def tests_to_copy(*, session: Session) -> QuerySet[Test]:
     )
 
 
-def test_get(*, uid: str) -> Test:
-    return Test.objects.select_related("session__workshop", "session__place").get(uid=uid)
+def test_get_or_404(*, uid: str, user: AnyUser) -> Test:
+    """A test with its session, workshop and place; 404 outside the user's sessions."""
+    return get_in_scope_or_404(
+        Test.objects.select_related("session__workshop", "session__place__parent"),
+        user=user,
+        session="session",
+        uid=uid,
+    )
 
 
 def test_questions(*, test: Test) -> list[TestQuestion]:

@@ -15,8 +15,10 @@ from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_bank import QuestionForm, choice_formset
 from kalan.assessments.models import Module, Question
 from kalan.core.forms import form_add_error
+from kalan.core.roles import requires
 
 
+@requires("view_bank")
 def bank_list(request: HttpRequest) -> HttpResponse:
     objective_code = request.GET.get("objectif", "").strip()
     module_code = request.GET.get("module", "").strip()
@@ -106,9 +108,11 @@ def _question_form(request: HttpRequest, question: Question | None) -> HttpRespo
     )
 
 
+@requires("change_bank")
 def question_create(request: HttpRequest) -> HttpResponse:
     return _question_form(request, None)
 
 
+@requires("change_bank")
 def question_edit(request: HttpRequest, uid: str) -> HttpResponse:
     return _question_form(request, _question_or_404(uid))

@@ -11,9 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -22,23 +20,20 @@ from kalan.assessments import exports, selectors, services
 from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_paper import PaperGridForm
 from kalan.assessments.models import Test
+from kalan.assessments.selectors_tests import test_get_or_404
+from kalan.core.audit import audit_export
 from kalan.core.http import HtmxHttpRequest
+from kalan.core.roles import requires
 from kalan.people.exports import export_filename, xlsx_response
 
 POLL_SECONDS = 5
 NOSCRIPT_REFRESH_SECONDS = 30
 
 
-def _test_or_404(uid: str) -> Test:
-    try:
-        return selectors.assessment_get(uid=str(uid))
-    except (Test.DoesNotExist, ValidationError):
-        raise Http404 from None
-
-
 @require_GET
+@requires("view_results")
 def test_results(request: HtmxHttpRequest, uid: str) -> HttpResponse:
-    test = _test_or_404(uid)
+    test = test_get_or_404(uid=uid, user=request.user)
     results = selectors.session_results(session=test.session)
     context: dict[str, Any] = {
         "test": test,
@@ -55,13 +50,13 @@ def test_results(request: HtmxHttpRequest, uid: str) -> HttpResponse:
 
 
 @require_GET
-@permission_required("people.export_persons", raise_exception=True)
+@requires("export_persons")
 def results_export(request: HttpRequest, uid: str) -> FileResponse:
     """The session's results in one workbook. It names participants, so it needs the permission
     that lets lists of persons leave Kalan, as the person exports do."""
-    test = _test_or_404(uid)
+    test = test_get_or_404(uid=uid, user=request.user)
     results = selectors.session_results(session=test.session)
-    # Audit: record the export (who, which session; not its content) here.
+    audit_export(what="results", fmt="xlsx", obj=test, session=str(test.session.uid))
     filename = export_filename(
         subject=f"session-{str(test.session.uid)[:8]}-resultats", fmt="xlsx", dated=False
     )
@@ -69,10 +64,11 @@ def results_export(request: HttpRequest, uid: str) -> FileResponse:
 
 
 @require_GET
+@requires("run_tests")
 def test_print(request: HttpRequest, uid: str) -> HttpResponse:
     """The test ready to print on A4, then its answer grid: one blank grid, or with
     ``?grilles=nominatives`` one grid per participant with name and code already written."""
-    test = _test_or_404(uid)
+    test = test_get_or_404(uid=uid, user=request.user)
     named = request.GET.get("grilles") == "nominatives"
     grid = selectors.paper_grid(test=test) if named else None
     return render(
@@ -88,13 +84,14 @@ def test_print(request: HttpRequest, uid: str) -> HttpResponse:
     )
 
 
+@requires("run_tests")
 def test_paper_entry(request: HttpRequest, uid: str) -> HttpResponse:
     """One row per participant, one cell per question; one POST saves the whole grid or nothing.
 
     A participant who already sent a copy (on a phone, or an earlier paper entry) is shown
     read-only. An impossible entry is shown at its cell and nothing is saved.
     """
-    test = _test_or_404(uid)
+    test = test_get_or_404(uid=uid, user=request.user)
     if test.kind == Test.Kind.SURVEY:
         return render(
             request,

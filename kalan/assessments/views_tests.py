@@ -9,7 +9,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -24,19 +24,14 @@ from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_tests import SurveyForm, TestCopyForm, TestFromBankForm
 from kalan.assessments.models import Test
 from kalan.core.forms import form_add_error
+from kalan.core.roles import requires
 from kalan.workshops.models import Session
 from kalan.workshops.selectors import session_get_or_404
 
 
-def _test_or_404(uid: str) -> Test:
-    try:
-        return selectors.test_get(uid=uid)
-    except (Test.DoesNotExist, ValidationError):
-        raise Http404 from None
-
-
+@requires("run_tests", "view_results")
 def session_tests(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     return _session_tests_page(request, session)
 
 
@@ -74,8 +69,9 @@ def _default_title(kind: str, session: Session) -> str:
 
 
 @require_POST
+@requires("run_tests")
 def test_create_from_bank(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     form = TestFromBankForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -115,10 +111,11 @@ def test_create_from_bank(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("run_tests")
 def test_create_post_from_pre(request: HttpRequest, uid: str) -> HttpResponse:
     """The post-test asks the very questions of the pre-test, so that the gain compares like
     with like."""
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     pre = session.tests.filter(kind=Test.Kind.PRE).first()
     if pre is None:
         return _session_tests_page(
@@ -133,8 +130,9 @@ def test_create_post_from_pre(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("run_tests")
 def test_create_copy(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     form = TestCopyForm(request.POST, session=session)
     if form.is_valid():
         try:
@@ -154,8 +152,9 @@ def test_create_copy(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("run_tests")
 def survey_create(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     form = SurveyForm(request.POST)
     if form.is_valid():
         try:
@@ -174,8 +173,9 @@ def survey_create(request: HttpRequest, uid: str) -> HttpResponse:
     return _session_tests_page(request, session, survey_form=form)
 
 
+@requires("run_tests", "view_results")
 def test_detail(request: HttpRequest, uid: str) -> HttpResponse:
-    test = _test_or_404(uid)
+    test = selectors.test_get_or_404(uid=uid, user=request.user)
     context: dict[str, Any] = {
         "test": test,
         "session": test.session,
@@ -193,9 +193,10 @@ def test_detail(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "assessments/test_detail.html", context)
 
 
+@requires("run_tests")
 def test_live(request: HttpRequest, uid: str) -> HttpResponse:
     """The live list alone, polled by the room display every few seconds."""
-    test = _test_or_404(uid)
+    test = selectors.test_get_or_404(uid=uid, user=request.user)
     return render(
         request,
         "assessments/_test_live.html",
@@ -204,16 +205,18 @@ def test_live(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("run_tests")
 def test_open(request: HttpRequest, uid: str) -> HttpResponse:
-    test = _test_or_404(uid)
+    test = selectors.test_get_or_404(uid=uid, user=request.user)
     services.test_open(test=test)
     messages.success(request, _("Test ouvert : les participants peuvent répondre."))
     return redirect("test_detail", uid=test.uid)
 
 
 @require_POST
+@requires("run_tests")
 def test_close(request: HttpRequest, uid: str) -> HttpResponse:
-    test = _test_or_404(uid)
+    test = selectors.test_get_or_404(uid=uid, user=request.user)
     services.test_close(test=test)
     messages.success(request, _("Test fermé : il n’accepte plus de réponses."))
     return redirect("test_detail", uid=test.uid)

@@ -6,4 +6,6 @@ from kalan.core.selectors import organisation_current
 
 
 def organisation(request: HttpRequest) -> dict[str, object]:
-    return {"organisation": organisation_current() if request.user.is_authenticated else None}
+    # A request refused early (a 400 before AuthenticationMiddleware) has no user.
+    user = getattr(request, "user", None)
+    return {"organisation": organisation_current() if user and user.is_authenticated else None}

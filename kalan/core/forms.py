@@ -38,12 +38,24 @@ class DateInput(forms.DateInput):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form with the browser hints a laptop at a venue needs."""
+    """Django's login form with the browser hints a laptop at a venue needs.
+
+    An account name longer than any account's is refused as a wrong login, before any password
+    is checked: Django's form only tells the browser (``maxlength``), so such a name went on to
+    django-axes, whose record of the failure holds 255 characters at most; PostgreSQL refused it
+    and the login page answered 500.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > (self.username_field.max_length or 254):
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 class OrganisationForm(forms.Form):

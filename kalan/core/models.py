@@ -1,18 +1,70 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from kalan.core.roles import Role
 
 
 class User(AbstractUser):
-    """Kalan's own user model, so that roles and scopes can grow on it without a data migration."""
+    """An account, with one role (``kalan.core.roles``) that says what it may do.
+
+    A donor viewer is tied to its partner and sees the workshops that partner funds; a trainer
+    sees the sessions assigned to them (``Session.trainers``).
+    """
+
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, blank=True)
+    partner = models.ForeignKey(
+        "plans.Partner",
+        verbose_name=_("partenaire"),
+        on_delete=models.PROTECT,
+        related_name="viewers",
+        null=True,
+        blank=True,
+    )
+    # Part of the session hash: a new value ends every session of the user ("logout everywhere").
+    sessions_key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.DONOR, partner__isnull=False)
+                    | (~models.Q(role=Role.DONOR) & models.Q(partner__isnull=True))
+                ),
+                name="user_partner_iff_donor",
+            ),
+        ]
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # Django answers True to an active superuser whatever the permission; here the role
+        # answers for everyone (RoleBackend), so an administrator does not hold a donor's
+        # view_funded and is not sent to a partner's page.
+        if not self.is_active:
+            return False
+        return any(
+            backend.has_perm(self, perm, obj)
+            for backend in auth.get_backends()
+            if hasattr(backend, "has_perm")
+        )
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash covers the password only; the sessions key lets a user end them all.
+        return salted_hmac(
+            "kalan.core.models.User.get_session_auth_hash",
+            f"{self.password}:{self.sessions_key}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class GlobalModel(models.Model):
@@ -79,3 +131,66 @@ class Signatory(GlobalModel):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.title}"
+
+
+class AuditEntry(models.Model):
+    """One line of the audit trail: who did what to which record, when, and from where.
+
+    Append-only: ``save`` refuses to change a stored line and ``delete`` refuses outright; a
+    database trigger (migration 0004) refuses an UPDATE even from outside Django. Users who acted
+    are never deleted (PROTECT): an administrator deactivates them.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("création")
+        UPDATE = "update", _("modification")
+        DELETE = "delete", _("suppression")
+        LOGIN = "login", _("connexion")
+        LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOGOUT = "logout", _("déconnexion")
+        LOGOUT_EVERYWHERE = "logout_everywhere", _("déconnexion de toutes les sessions")
+        EXPORT = "export", _("export")
+        MERGE = "merge", _("fusion")
+        UNMERGE = "unmerge", _("annulation de fusion")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # The account name as it was, and for a failed login the name that was tried.
+    actor_name = models.CharField(_("compte"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("type d’objet"), max_length=100, blank=True)
+    object_id = models.CharField(_("identifiant"), max_length=64, blank=True)
+    object_uid = models.UUIDField(_("identifiant global"), null=True, blank=True)
+    object_repr = models.CharField(_("objet"), max_length=200, blank=True)
+    # {field: [before, after]} for an update; {field: value} for a create or a delete.
+    changes = models.JSONField(_("valeurs"), default=dict, blank=True)
+    detail = models.JSONField(_("détail"), default=dict, blank=True)
+    address = models.GenericIPAddressField(_("adresse"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal d’audit")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["object_uid"], name="audit_object_uid"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit entries are append-only")

@@ -6,7 +6,7 @@ Administrators only (``is_superuser`` until roles exist): 403 for anyone else.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from kalan.core import services
 from kalan.core.forms import OrganisationForm, SignatoryFormSet, form_add_error
+from kalan.core.roles import requires
 from kalan.core.selectors import organisation_current
 
 
+@requires("manage_organisation")
 def organisation_settings(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_superuser:
-        raise PermissionDenied
     organisation = organisation_current()
     initial = {"name": organisation.name, "acronym": organisation.acronym} if organisation else {}
     if request.method == "POST":

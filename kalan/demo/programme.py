@@ -29,16 +29,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kalan.assessments.bank import bank_load
 from kalan.assessments.models import CurriculumObjective
 from kalan.core.errors import KalanError
 from kalan.core.models import Organisation, User
+from kalan.core.roles import Role
 from kalan.core.services import organisation_create
 from kalan.demo.assessments import demo_assessments_load
 from kalan.people.models import Corps, Person, Place, Rank, Unit
@@ -192,32 +193,35 @@ class DemoAccount:
     username: str
     password: str
     first_name: str
-    last_name: str
-    is_superuser: bool
-    role_fr: str
-    role_en: str
+    role: Role
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def role_fr(self) -> str:
+        with translation.override("fr"):
+            return str(self.role.label).lower()
+
+    @property
+    def role_en(self) -> str:
+        with translation.override("en"):
+            return str(self.role.label).lower()
 
 
-# The passwords are printed by the command and written here on purpose: they open a demo.
+# The passwords are printed by the command and written here on purpose: they open a demo, one
+# account per role, so that each role's view of the same workshop can be tried.
 ACCOUNTS = (
-    DemoAccount(
-        username="admin",
-        password="Sevare-Palmeraie-2022",  # noqa: S106
-        first_name="Administrateur",
-        last_name="Démo",
-        is_superuser=True,
-        role_fr="administrateur",
-        role_en="administrator",
-    ),
-    DemoAccount(
-        username="programme",
-        password="Segou-Mopti-OPJ-2022",  # noqa: S106
-        first_name="Chargé de programme",
-        last_name="Démo",
-        is_superuser=False,
-        role_fr="chargé de programme",
-        role_en="programme officer",
-    ),
+    DemoAccount("admin", "Sevare-Palmeraie-2022", "Administrateur", Role.ADMINISTRATOR),
+    DemoAccount("programme", "Segou-Mopti-OPJ-2022", "Chargé de programme", Role.PROGRAMME),
+    # Assigned to the Sévaré session only: the Ségou session stays out of their sight.
+    DemoAccount("formateur", "Formation-Sevare-2022", "Formateur", Role.TRAINER),
+    DemoAccount("suivi", "Relais-Unites-OPJ-2022", "Suivi-évaluation", Role.MONITORING),
+    DemoAccount("finances", "Per-Diem-Transport-2022", "Finances", Role.FINANCE),
+    DemoAccount("communication", "Photo-de-Famille-2022", "Communication", Role.COMMUNICATION),
+    # The funder's own account: aggregate figures of what EUCAP Sahel Mali funds, no name.
+    DemoAccount("partenaire", "Appui-EUCAP-Sahel-2022", "Partenaire", Role.DONOR),
 )
 
 COUNTS = (
@@ -295,10 +299,11 @@ def demo_load(*, dry_run: bool = False) -> DemoResult:
 
 def _load(*, result: DemoResult) -> None:
     created = result.created
-    officer = _accounts_load(result=result)
+    partner = _partner_get_or_create(created=created)
+    accounts = _accounts_load(result=result, partner=partner)
+    officer = accounts[Role.PROGRAMME]
     organisation = _organisation_get_or_create(created=created)
     axis = _axis_get_or_create(organisation=organisation, created=created)
-    partner = _partner_get_or_create(created=created)
     workshop = Workshop.objects.filter(axis=axis, title=WORKSHOP_TITLE).first()
     if workshop is None:
         workshop = workshop_create(
@@ -340,22 +345,28 @@ def _load(*, result: DemoResult) -> None:
                 by=officer,
                 created=created,
             )
+    sessions[ASSESSED_SESSION].trainers.add(accounts[Role.TRAINER])
     # Sévaré's pre-test, post-test and survey, answered: the results pages have a story to tell.
     demo_assessments_load(session=sessions[ASSESSED_SESSION], created=created)
 
 
-def _accounts_load(*, result: DemoResult) -> User:
-    """Create the missing demo accounts; return the programme officer, who enrols and marks."""
-    officer: User | None = None
+def _accounts_load(*, result: DemoResult, partner: Partner) -> dict[str, User]:
+    """Create the missing demo accounts, one per role; return them by role.
+
+    An account that exists already keeps its password (it may have been changed).
+    """
+    users: dict[str, User] = {}
     for account in ACCOUNTS:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             user = User(
                 username=account.username,
                 first_name=account.first_name,
-                last_name=account.last_name,
+                last_name="Démo",
                 is_staff=account.is_superuser,
                 is_superuser=account.is_superuser,
+                role=account.role,
+                partner=partner if account.role == Role.DONOR else None,
             )
             try:
                 validate_password(account.password, user)
@@ -368,22 +379,17 @@ def _accounts_load(*, result: DemoResult) -> User:
             user.set_password(account.password)
             user.full_clean()
             user.save()
-            if not account.is_superuser:
-                # A programme officer calls participants and sends them their lists.
-                user.user_permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label="people",
-                        codename__in=["view_contacts", "export_persons"],
-                    )
-                )
             result.created["users"] += 1
+        elif not user.role:
+            # A demo account made before roles existed gets its role, nothing else changes.
+            user.role = account.role
+            user.partner = partner if account.role == Role.DONOR else None
+            user.save(update_fields=["role", "partner"])
         result.accounts.append(
             AccountState(account=account, password_is_demo=user.check_password(account.password))
         )
-        if not account.is_superuser:
-            officer = user
-    assert officer is not None  # ACCOUNTS holds one programme officer
-    return officer
+        users[account.role] = user
+    return users
 
 
 def _reference_missing(what: str) -> DemoError:

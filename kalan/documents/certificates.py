@@ -29,6 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from kalan.core.audit import audit_bulk_created
 from kalan.core.models import Organisation, Signatory, User
 from kalan.documents.errors import DocumentError
 from kalan.documents.layout import (
@@ -227,7 +228,9 @@ def certificates_issue(
     ]
     for certificate in certificates:
         certificate.full_clean(validate_unique=False, validate_constraints=False)
-    return Certificate.objects.bulk_create(certificates)
+    issued = Certificate.objects.bulk_create(certificates)
+    audit_bulk_created(issued)  # bulk_create sends no signal
+    return issued
 
 
 @transaction.atomic

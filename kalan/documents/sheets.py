@@ -55,7 +55,7 @@ def blank_rows() -> int:
 
 
 def _can_see_contacts(user: User | AnonymousUser | None) -> bool:
-    return bool(user is not None and user.has_perm("people.view_contacts"))
+    return bool(user is not None and user.has_perm("kalan.view_contacts"))
 
 
 def _clip(text: str, width: float, *, lines: int = 2) -> str:
@@ -216,7 +216,7 @@ def sign_in_sheets_pdf(
     blank: bool = False,
 ) -> bytes:
     """The sign-in sheets of every day of the session (or of ``day`` only), one section per day
-    or half-day, each starting on a new page. Phones only for ``people.view_contacts``.
+    or half-day, each starting on a new page. Phones only for ``kalan.view_contacts``.
     ``blank=True``: one page per period of numbered empty rows for walk-ins (``blank_rows()``),
     without the facilitators' table. Raises ValueError for a day outside the
     session."""

@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from kalan.core.audit import audit_export
 from kalan.core.errors import KalanError
+from kalan.core.roles import requires
 from kalan.documents import certificates as service
 from kalan.documents.models import Certificate
-from kalan.workshops.selectors import session_get_or_404
+from kalan.workshops.selectors import get_in_scope_or_404, session_get_or_404
 
 # Public page: look-ups per client address and per minute. The count lives in Django's cache,
 # in-memory per process by default: behind several app processes it is per process unless
@@ -31,8 +33,9 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@requires("view_certificates")
 def session_certificates(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     rows = service.certificate_eligibility(session=session)
     context = {
         "session": session,
@@ -47,8 +50,9 @@ def session_certificates(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("issue_certificates")
 def certificates_issue(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     user = request.user if request.user.is_authenticated else None
     try:
         issued = service.certificates_issue(
@@ -67,9 +71,13 @@ def certificates_issue(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("issue_certificates")
 def certificate_revoke(request: HttpRequest, uid: str) -> HttpResponse:
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("enrollment__session"), uid=uid
+    certificate = get_in_scope_or_404(
+        Certificate.objects.select_related("enrollment__session"),
+        user=request.user,
+        session="enrollment__session",
+        uid=uid,
     )
     user = request.user if request.user.is_authenticated else None
     try:
@@ -86,26 +94,33 @@ def certificate_revoke(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_GET
+@requires("view_certificates")
 def certificates_download(request: HttpRequest, uid: str) -> HttpResponse:
     """All the session's valid certificates in one PDF, to print."""
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     certificates = service.certificates_of_session(session=session)
     if not certificates:
         messages.error(request, _("Aucune attestation valide à imprimer."))
         return redirect("session_certificates", uid=session.uid)
     content = service.certificates_pdf(certificates=certificates)
+    audit_export(what="certificates", fmt="pdf", obj=session, rows=len(certificates))
     return _pdf(content, f"attestations-session-{session.number}-{session.start_date:%Y%m%d}.pdf")
 
 
 @require_GET
+@requires("view_certificates")
 def certificate_download(request: HttpRequest, uid: str) -> HttpResponse:
     """One certificate alone, to hand or send to its holder."""
-    certificate = get_object_or_404(
-        service.certificates_for_pdf(Certificate.objects.filter(uid=uid))
+    certificate = get_in_scope_or_404(
+        service.certificates_for_pdf(Certificate.objects.all()),
+        user=request.user,
+        session="enrollment__session",
+        uid=uid,
     )
     if not certificate.valid:
         messages.error(request, _("Une attestation révoquée ne s’imprime plus."))
         return redirect("session_certificates", uid=certificate.enrollment.session.uid)
+    audit_export(what="certificate", fmt="pdf", obj=certificate)
     return _pdf(service.certificate_pdf(certificate=certificate), f"{certificate.number}.pdf")
 
 

@@ -8,34 +8,39 @@ media files have no public URL.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kalan.core.audit import audit_export
+from kalan.core.roles import requires
 from kalan.documents import statements
 from kalan.documents.errors import DocumentError
 from kalan.documents.models import PaymentStatement
 from kalan.people import exports
-from kalan.workshops.selectors import session_get_or_404
+from kalan.workshops.selectors import get_in_scope_or_404, session_get_or_404
 
 
-def _statement_or_404(uid: str) -> PaymentStatement:
-    try:
-        return PaymentStatement.objects.select_related("session__workshop", "session__place").get(
-            uid=uid
-        )
-    except (PaymentStatement.DoesNotExist, ValidationError):
-        raise Http404 from None
+def _statement_or_404(request: HttpRequest, uid: str) -> PaymentStatement:
+    return get_in_scope_or_404(
+        PaymentStatement.objects.select_related("session__workshop", "session__place"),
+        user=request.user,
+        session="session",
+        uid=uid,
+    )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("view_statements")
 def session_statements(request: HttpRequest, uid: str) -> HttpResponse:
     """GET: the preview and the issued statements. POST: issue a new statement."""
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     if request.method == "POST":
+        if not request.user.has_perm("kalan.issue_statements"):
+            raise PermissionDenied
         try:
             statement = statements.statement_issue(
                 session=session,
@@ -69,10 +74,11 @@ def session_statements(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_GET
+@requires("view_statements")
 def statement_pdf(request: HttpRequest, uid: str) -> FileResponse:
     """The PDF exactly as it was issued."""
-    statement = _statement_or_404(uid)
-    # Audit: record the download (who, which statement) here.
+    statement = _statement_or_404(request, uid)
+    audit_export(what="payment_statement", fmt="pdf", obj=statement)
     return FileResponse(
         statement.pdf.open("rb"),
         as_attachment=True,
@@ -82,26 +88,32 @@ def statement_pdf(request: HttpRequest, uid: str) -> FileResponse:
 
 
 @require_GET
+@requires("view_statements")
 def statement_xlsx(request: HttpRequest, uid: str) -> FileResponse:
     """An issued statement's lines, as stored when it was issued, in a workbook."""
-    statement = _statement_or_404(uid)
+    statement = _statement_or_404(request, uid)
     table = statements.statement_table(
         session=statement.session,
         lines=statements.statement_stored_lines(statement),
         number=statement.number,
         issued_on=timezone.localtime(statement.created_at).date(),
     )
-    return exports.xlsx_response(
+    response = exports.xlsx_response(
         tables=[table], filename=f"etat-de-paiement-{statement.number}.xlsx"
     )
+    audit_export(what="payment_statement", fmt="xlsx", obj=statement)
+    return response
 
 
 @require_GET
+@requires("view_statements")
 def session_statement_preview_xlsx(request: HttpRequest, uid: str) -> FileResponse:
     """The lines as attendance gives them now, not issued: a working copy for finance."""
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     table = statements.statement_table(
         session=session, lines=statements.statement_lines(session=session)
     )
     filename = f"etat-de-paiement-apercu-session-{str(session.uid)[:8]}.xlsx"
-    return exports.xlsx_response(tables=[table], filename=filename)
+    response = exports.xlsx_response(tables=[table], filename=filename)
+    audit_export(what="payment_statement_preview", fmt="xlsx", obj=session)
+    return response

@@ -1,7 +1,7 @@
 """DOCX for staff who edit in Word: the session's participant list and its attendance summary.
 
 Plain python-docx documents: the institution's name in the page header, a title, the session on
-one line, one table. Phones only for ``people.view_contacts``, as on the sign-in sheets.
+one line, one table. Phones only for ``kalan.view_contacts``, as on the sign-in sheets.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _person_values(enrollment: Enrollment) -> list[str]:
 
 def participants_docx(*, session: Session, user: User | AnonymousUser | None) -> bytes:
     """The participants of the session, numbered; then facilitators and others if any."""
-    phone = bool(user is not None and user.has_perm("people.view_contacts"))
+    phone = bool(user is not None and user.has_perm("kalan.view_contacts"))
     people = session_people(session=session)
     document = _document(organisation=organisation_current())
     title = document.add_heading(_("Liste des participants"), level=1)

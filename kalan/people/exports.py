@@ -3,7 +3,7 @@
 Three rules hold for every export, whatever the list:
 
 - **Only what the user may see.** ``person_export_columns(user)`` is the one place that decides
-  the columns; contacts (phone, e-mail) come only with ``people.view_contacts``, and are not even
+  the columns; contacts (phone, e-mail) come only with ``kalan.view_contacts``, and are not even
   read from the database otherwise. Roles, when they come, map onto these permissions.
 - **No cell runs as a formula.** A text that a spreadsheet would take for a formula (it starts
   with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, possibly after spaces) gets a
@@ -128,7 +128,7 @@ def _field_column(*, key: str, header: str, field: str) -> ExportColumn:
 def person_export_columns(user: Viewer) -> list[ExportColumn]:
     """The columns of a person export for this user: the one place that decides what leaves.
 
-    Contacts (phone, e-mail) only with ``people.view_contacts``. Labels are resolved here, in
+    Contacts (phone, e-mail) only with ``kalan.view_contacts``. Labels are resolved here, in
     the request's language, because a CSV is written after the request's language is gone.
     """
     sexes = {value: str(label) for value, label in Person.Sex.choices}
@@ -156,7 +156,7 @@ def person_export_columns(user: Viewer) -> list[ExportColumn]:
             key="region", header=_("Région"), fields=("unit__place_id",), value=_blank("region")
         ),
     ]
-    if user.has_perm("people.view_contacts"):
+    if user.has_perm("kalan.view_contacts"):
         columns += [
             _field_column(key="phone", header=_("Téléphone"), field="phone"),
             _field_column(key="email", header=_("Courriel"), field="email"),

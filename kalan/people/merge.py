@@ -20,6 +20,9 @@ can be undone. ``PersonMerge.details`` (version 1) records what the merge did:
     service_number     the number moved from merged to kept, or ""
 
 Test results (issue 4) will have to follow enrollments too: see the ``HOOK issue 4`` comments.
+
+The audit journal gets a MERGE (or UNMERGE) entry on each of the two persons, naming both; the
+rows moved with ``update`` send no signal and are covered by it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kalan.core.models import User
+from kalan.core.audit import audit_record
+from kalan.core.models import AuditEntry, User
 from kalan.people.errors import PeopleError
 from kalan.people.models import DuplicateDismissal, Person, PersonMerge
 from kalan.workshops.models import Attendance, Enrollment
@@ -134,9 +138,26 @@ def person_merge(
     _fields_fill(kept=kept, merged=merged, details=details)
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
-    return PersonMerge.objects.create(
+    merge = PersonMerge.objects.create(
         kept=kept, merged=merged, score=score, details=details, merged_by=by
     )
+    _audit(merge=merge, kept=kept, merged=merged, action=AuditEntry.Action.MERGE)
+    return merge
+
+
+def _audit(*, merge: PersonMerge, kept: Person, merged: Person, action: str) -> None:
+    """One entry on each person, naming both: each page's history shows the merge, and the
+    moves made with ``update`` (enrollments, attendance), which send no signal, are covered by
+    it and by ``merge.details``."""
+    detail = {
+        "merge": str(merge.uid),
+        "kept": {"uid": str(kept.uid), "name": kept.full_name},
+        "merged": {"uid": str(merged.uid), "name": merged.full_name},
+        "score": merge.score,
+        "enrollments_moved": len(merge.details.get("enrollments_moved", [])),
+    }
+    for person in (kept, merged):
+        audit_record(action=action, obj=person, detail=detail)
 
 
 def _enrollments_move(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:
@@ -253,6 +274,7 @@ def person_merge_undo(*, merge: PersonMerge, by: User | None) -> None:
     merge.undone_at = now
     merge.undone_by = by
     merge.save(update_fields=["undone_at", "undone_by", "updated_at"])
+    _audit(merge=merge, kept=kept, merged=merged, action=AuditEntry.Action.UNMERGE)
 
 
 def _changed_since() -> PeopleError:

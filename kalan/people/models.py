@@ -222,10 +222,6 @@ class Person(GlobalModel):
         # Uniqueness checks and related lookups must also see merged persons.
         base_manager_name = "all_objects"
         default_manager_name = "all_objects"
-        permissions = [
-            ("view_contacts", _("Voir les contacts (téléphone, courriel) des personnes")),
-            ("export_persons", _("Exporter des listes de personnes")),
-        ]
         indexes = [models.Index(Lower("last_name"), name="person_last_name_lower")]
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=["F", "M"]), name="person_sex_valid"),

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kalan.core.roles import requires
+from kalan.core.selectors_audit import person_audit_history
 from kalan.people import selectors
 from kalan.people.models import Person
 from kalan.workshops.selectors import person_history
@@ -12,6 +14,7 @@ from kalan.workshops.selectors import person_history
 PAGE_SIZE = 50
 
 
+@requires("view_persons")
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page = Paginator(selectors.person_search(query=query), PAGE_SIZE).get_page(
@@ -20,6 +23,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_list.html", {"page": page, "query": query})
 
 
+@requires("view_persons")
 def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
     try:
         person = selectors.person_get(uid=uid)
@@ -28,5 +32,11 @@ def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "history": person_history(person=person)},
+        {
+            "person": person,
+            "history": person_history(person=person),
+            "changes": person_audit_history(
+                person=person, show_contacts=request.user.has_perm("kalan.view_contacts")
+            ),
+        },
     )

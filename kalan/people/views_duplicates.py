@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalan.core.errors import KalanError
+from kalan.core.roles import requires
 from kalan.people import merge as services
 from kalan.people.duplicates import duplicate_pairs, duplicate_rows, merge_history
 from kalan.people.models import Person, PersonMerge
@@ -19,6 +20,7 @@ from kalan.people.models import Person, PersonMerge
 PAIRS_SHOWN = 100
 
 
+@requires("merge_persons")
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     pairs = duplicate_pairs(limit=PAIRS_SHOWN + 1)
     return render(
@@ -51,6 +53,7 @@ def _score(value: str | None) -> float | None:
 
 
 @require_POST
+@requires("merge_persons")
 def person_merge(request: HttpRequest, kept_uid: uuid.UUID, merged_uid: uuid.UUID) -> HttpResponse:
     kept, merged = _person_or_404(kept_uid), _person_or_404(merged_uid)
     try:
@@ -72,6 +75,7 @@ def person_merge(request: HttpRequest, kept_uid: uuid.UUID, merged_uid: uuid.UUI
 
 
 @require_POST
+@requires("merge_persons")
 def person_merge_undo(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     try:
         merge = PersonMerge.objects.select_related("kept", "merged").get(uid=uid)
@@ -91,6 +95,7 @@ def person_merge_undo(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
+@requires("merge_persons")
 def duplicate_dismiss(
     request: HttpRequest, first_uid: uuid.UUID, second_uid: uuid.UUID
 ) -> HttpResponse:

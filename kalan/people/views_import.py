@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kalan.core.roles import requires
 from kalan.people.importing.plan import DUPLICATE, ERROR, ImportPlan
 from kalan.people.importing.service import (
     ImportRefused,
@@ -22,7 +22,7 @@ from kalan.people.importing.service import (
 )
 from kalan.people.importing.types import FIELDS, ImportFileError
 from kalan.people.models import Corps, ImportBatch
-from kalan.workshops.selectors import session_get_or_404
+from kalan.workshops.selectors import get_in_scope_or_404, session_get_or_404
 
 PREVIEW_ROWS = 300  # rows shown in full; errors and duplicates are always all shown
 
@@ -36,8 +36,9 @@ class UploadForm(forms.Form):
     )
 
 
+@requires("enroll")
 def import_upload(request: HttpRequest, uid: str) -> HttpResponse:
-    session = session_get_or_404(uid)
+    session = session_get_or_404(uid, user=request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -55,17 +56,18 @@ def import_upload(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "people/import_upload.html", {"session": session, "form": form})
 
 
-def _batch(uid: str) -> ImportBatch:
-    try:
-        return ImportBatch.objects.select_related("session__workshop", "session__place").get(
-            uid=uid
-        )
-    except (ImportBatch.DoesNotExist, ValidationError):
-        raise Http404 from None
+def _batch(request: HttpRequest, uid: str) -> ImportBatch:
+    return get_in_scope_or_404(
+        ImportBatch.objects.select_related("session__workshop", "session__place"),
+        user=request.user,
+        session="session",
+        uid=uid,
+    )
 
 
+@requires("enroll")
 def import_preview(request: HttpRequest, uid: str) -> HttpResponse:
-    batch = _batch(uid)
+    batch = _batch(request, uid)
     if batch.status != ImportBatch.Status.PREVIEW:
         messages.info(request, _("Cette liste est déjà importée."))
         return redirect("session_detail", uid=batch.session.uid)

@@ -118,6 +118,13 @@ class Session(GlobalModel):
         ),
     )
     transport_rate = models.PositiveIntegerField(_("forfait transport"), default=0)
+    # The accounts of the trainers who run it: a trainer sees only these sessions.
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("formateurs assignés"),
+        related_name="assigned_sessions",
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("session")

@@ -4,36 +4,77 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kalan.core.roles import SCOPED_TO_ASSIGNED_SESSIONS
 from kalan.core.text import fold
 from kalan.people.models import Person
 from kalan.workshops.models import Attendance, Enrollment, Objective, Session, Workshop
 
+if TYPE_CHECKING:
+    from kalan.core.roles import AnyUser
 
-def workshop_list() -> QuerySet[Workshop]:
+
+# --- scopes: what a user may reach (kalan.core.roles) -------------------------------------
+
+
+def sessions_visible(user: AnyUser) -> QuerySet[Session]:
+    """The sessions this user may open: all for the programme's staff, the assigned ones for a
+    trainer, none for a donor viewer or an account without a role."""
+    if not user.has_perm("kalan.view_programme"):
+        return Session.objects.none()
+    if not user.is_superuser and getattr(user, "role", "") in SCOPED_TO_ASSIGNED_SESSIONS:
+        return Session.objects.filter(trainers=user.pk)
+    return Session.objects.all()
+
+
+def workshops_visible(user: AnyUser) -> QuerySet[Workshop]:
+    """Workshops with at least one visible session, or all of them for unscoped staff."""
+    if not user.has_perm("kalan.view_programme"):
+        return Workshop.objects.none()
+    if not user.is_superuser and getattr(user, "role", "") in SCOPED_TO_ASSIGNED_SESSIONS:
+        return Workshop.objects.filter(
+            pk__in=sessions_visible(user).values("workshop_id")
+        ).distinct()
+    return Workshop.objects.all()
+
+
+def workshop_list(*, user: AnyUser) -> QuerySet[Workshop]:
     return (
-        Workshop.objects.select_related("axis__plan")
-        .annotate(session_count=Count("sessions", distinct=True))
+        workshops_visible(user)
+        .select_related("axis__plan")
+        .annotate(
+            session_count=Count(
+                "sessions",
+                filter=Q(sessions__in=sessions_visible(user).values("pk")),
+                distinct=True,
+            )
+        )
         .order_by("-created_at")
     )
 
 
-def workshop_detail(*, pk: int) -> Workshop:
+def workshop_detail(*, pk: int, user: AnyUser) -> Workshop:
+    """The workshop with the sessions this user may see; DoesNotExist outside their scope."""
     return (
-        Workshop.objects.select_related("axis__plan__organisation")
+        workshops_visible(user)
+        .select_related("axis__plan__organisation")
         .prefetch_related(
             "objectives",
             "fundings__partner",
             Prefetch(
                 "sessions",
-                queryset=Session.objects.select_related("place__parent").annotate(
+                queryset=sessions_visible(user)
+                .select_related("place__parent")
+                .annotate(
                     participant_count=Count(
                         "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
                     )
@@ -137,15 +178,34 @@ class SessionRoster:
         )
 
 
-def session_get(*, uid: str) -> Session:
-    return Session.objects.select_related("workshop__axis__plan", "place__parent").get(uid=uid)
+def session_get(*, uid: str, user: AnyUser) -> Session:
+    """The session, if this user may see it; DoesNotExist otherwise (as for an unknown uid)."""
+    return (
+        sessions_visible(user).select_related("workshop__axis__plan", "place__parent").get(uid=uid)
+    )
 
 
-def session_get_or_404(uid: object) -> Session:
-    """For views: the session, or a 404 for an unknown or malformed uid."""
+def session_get_or_404(uid: object, *, user: AnyUser) -> Session:
+    """For views: the session, or a 404 for an unknown or malformed uid or one outside the
+    user's scope (a trainer asking for another trainer's session learns nothing, not even that
+    it exists)."""
     try:
-        return session_get(uid=str(uid))
+        return session_get(uid=str(uid), user=user)
     except (Session.DoesNotExist, ValidationError):
+        raise Http404 from None
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def get_in_scope_or_404(queryset: QuerySet[M], *, user: AnyUser, session: str, **lookup: Any) -> M:
+    """For views: one record of a session (a test, a statement, a certificate, an import) found
+    by ``lookup``, or 404 when unknown, malformed or in a session outside the user's scope.
+    ``session`` is the path from the record to its session (``"session"``,
+    ``"enrollment__session"``)."""
+    try:
+        return queryset.filter(**{f"{session}__in": sessions_visible(user)}).get(**lookup)
+    except (ObjectDoesNotExist, ValidationError):
         raise Http404 from None
 
 
@@ -229,10 +289,13 @@ def prior_training(*, session: Session, person_ids: list[int]) -> dict[int, list
     return found
 
 
-def sessions_current_and_coming(*, today: dt.date | None = None) -> QuerySet[Session]:
+def sessions_current_and_coming(
+    *, user: AnyUser, today: dt.date | None = None
+) -> QuerySet[Session]:
     today = today or timezone.localdate()
     return (
-        Session.objects.filter(end_date__gte=today)
+        sessions_visible(user)
+        .filter(end_date__gte=today)
         .select_related("workshop", "place__parent")
         .annotate(
             participant_count=Count(
@@ -243,10 +306,13 @@ def sessions_current_and_coming(*, today: dt.date | None = None) -> QuerySet[Ses
     )
 
 
-def sessions_recent(*, today: dt.date | None = None, limit: int = 5) -> QuerySet[Session]:
+def sessions_recent(
+    *, user: AnyUser, today: dt.date | None = None, limit: int = 5
+) -> QuerySet[Session]:
     today = today or timezone.localdate()
     return (
-        Session.objects.filter(end_date__lt=today)
+        sessions_visible(user)
+        .filter(end_date__lt=today)
         .select_related("workshop", "place__parent")
         .annotate(
             participant_count=Count(
@@ -254,34 +320,6 @@ def sessions_recent(*, today: dt.date | None = None, limit: int = 5) -> QuerySet
             )
         )
         .order_by("-start_date")[:limit]
-    )
-
-
-@dataclass(frozen=True)
-class Headline:
-    workshops: int
-    sessions_held: int
-    persons_trained: int
-    women_trained: int
-    attendance_days: int
-
-
-def headline_numbers(*, today: dt.date | None = None) -> Headline:
-    """Programme totals: a person is trained once present at least once as a participant."""
-    today = today or timezone.localdate()
-    trained = Person.objects.filter(
-        enrollments__role=Enrollment.Role.PARTICIPANT,
-        enrollments__attendances__isnull=False,
-    ).distinct()
-    return Headline(
-        workshops=Workshop.objects.count(),
-        sessions_held=Session.objects.filter(start_date__lte=today).count(),
-        persons_trained=trained.count(),
-        women_trained=trained.filter(sex=Person.Sex.FEMALE).count(),
-        attendance_days=Attendance.objects.filter(enrollment__role=Enrollment.Role.PARTICIPANT)
-        .values("enrollment_id", "day")
-        .distinct()
-        .count(),
     )
 
 

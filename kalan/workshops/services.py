@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kalan.core.audit import audit_bulk_created
 from kalan.core.models import User
 from kalan.people.models import Person, Place
 from kalan.people.services import person_create
@@ -21,8 +22,11 @@ from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, S
 def _objectives_set(*, workshop: Workshop, objectives: Sequence[str]) -> None:
     texts = [text.strip() for text in objectives if text.strip()]
     workshop.objectives.all().delete()
-    Objective.objects.bulk_create(
-        Objective(workshop=workshop, order=n, text=text) for n, text in enumerate(texts, start=1)
+    audit_bulk_created(
+        Objective.objects.bulk_create(
+            Objective(workshop=workshop, order=n, text=text)
+            for n, text in enumerate(texts, start=1)
+        )
     )
 
 
@@ -37,8 +41,11 @@ def _fundings_set(*, workshop: Workshop, fundings: Sequence[tuple[Partner, int]]
             )
         seen.add(partner.pk)
     workshop.fundings.all().delete()
-    Funding.objects.bulk_create(
-        Funding(workshop=workshop, partner=partner, amount=amount) for partner, amount in fundings
+    audit_bulk_created(
+        Funding.objects.bulk_create(
+            Funding(workshop=workshop, partner=partner, amount=amount)
+            for partner, amount in fundings
+        )
     )
 
 

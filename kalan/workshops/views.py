@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kalan.core.errors import KalanError
 from kalan.core.forms import form_add_error
 from kalan.core.http import HtmxHttpRequest
+from kalan.core.roles import requires
 from kalan.people.models import Person
 from kalan.people.selectors import person_search
 from kalan.workshops import selectors, services
@@ -27,13 +28,19 @@ from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
 SEARCH_LIMIT = 20
 
 
+@requires("view_programme")
 def workshop_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "workshops/workshop_list.html", {"workshops": selectors.workshop_list()})
+    return render(
+        request,
+        "workshops/workshop_list.html",
+        {"workshops": selectors.workshop_list(user=request.user)},
+    )
 
 
+@requires("view_programme")
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        workshop = selectors.workshop_detail(pk=pk)
+        workshop = selectors.workshop_detail(pk=pk, user=request.user)
     except Workshop.DoesNotExist:
         raise Http404 from None
     return render(request, "workshops/workshop_detail.html", {"workshop": workshop})
@@ -87,14 +94,17 @@ def _workshop_form(request: HttpRequest, workshop: Workshop | None) -> HttpRespo
     )
 
 
+@requires("change_programme")
 def workshop_create(request: HttpRequest) -> HttpResponse:
     return _workshop_form(request, None)
 
 
+@requires("change_programme")
 def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _workshop_form(request, get_object_or_404(Workshop, pk=pk))
 
 
+@requires("change_programme")
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=pk)
     form = SessionForm(request.POST or None)
@@ -113,8 +123,9 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("change_programme")
 def session_edit(request: HttpRequest, uid: str) -> HttpResponse:
-    session = selectors.session_get_or_404(uid)
+    session = selectors.session_get_or_404(uid, user=request.user)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,10 +150,12 @@ def _person_search(query: str, session: Session) -> list[Person]:
     return list(found[:SEARCH_LIMIT])
 
 
+@requires("view_programme")
 def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
-    session = selectors.session_get_or_404(uid)
+    session = selectors.session_get_or_404(uid, user=request.user)
     query = request.GET.get("q", "")
-    results = _person_search(query, session)
+    # The registry search is for those who enrol: it lists persons of every session.
+    results = _person_search(query, session) if request.user.has_perm("kalan.enroll") else []
     if request.htmx and request.GET.get("partial") == "search":
         return render(
             request,
@@ -164,8 +177,9 @@ def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("enroll")
 def enroll_existing(request: HttpRequest, uid: str) -> HttpResponse:
-    session = selectors.session_get_or_404(uid)
+    session = selectors.session_get_or_404(uid, user=request.user)
     form = EnrollExistingForm(request.POST)
     if form.is_valid():
         try:
@@ -185,8 +199,9 @@ def enroll_existing(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @require_POST
+@requires("enroll")
 def enroll_new(request: HttpRequest, uid: str) -> HttpResponse:
-    session = selectors.session_get_or_404(uid)
+    session = selectors.session_get_or_404(uid, user=request.user)
     form = EnrollNewForm(request.POST)
     if form.is_valid():
         try:
@@ -232,8 +247,9 @@ def _enroll_error_page(
 
 
 @require_POST
+@requires("mark_attendance")
 def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
-    session = selectors.session_get_or_404(uid)
+    session = selectors.session_get_or_404(uid, user=request.user)
     enrollment = get_object_or_404(
         Enrollment.objects.select_related("session"), uid=enrollment_uid, session=session
     )

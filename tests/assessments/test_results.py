@@ -346,7 +346,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as large:
         assert client.get(results_url(pre)).status_code == 200
     assert len(large) == len(small)
-    assert len(large) <= 12
+    assert len(large) <= 15  # 12 for the page, 3 to save the session (idle expiry pushed back)
 
 
 def test_an_unknown_test_is_not_found(

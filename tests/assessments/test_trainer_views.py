@@ -22,8 +22,11 @@ from tests.factories import EnrollmentFactory, PersonFactory, SessionFactory
 
 
 @pytest.fixture
-def session(db: None) -> Session:
-    return SessionFactory()
+def session(trainer: User) -> Session:
+    """A session assigned to the trainer, who reaches no other."""
+    session = SessionFactory()
+    session.trainers.add(trainer)
+    return session
 
 
 @pytest.fixture
@@ -75,6 +78,18 @@ def test_an_unknown_session_or_test_is_not_found(trainer_client: Client) -> None
         == 404
     )
     assert trainer_client.get("/tests/7c0e2d1e-0000-4000-8000-000000000000/").status_code == 404
+
+
+def test_a_session_not_assigned_to_the_trainer_and_its_tests_are_not_found(
+    trainer_client: Client,
+) -> None:
+    other = SessionFactory()
+    test = open_test(other)
+    for url in (_url("session_tests", other), _url("test_detail", test), _url("test_live", test)):
+        assert trainer_client.get(url).status_code == 404
+    assert trainer_client.post(_url("test_close", test)).status_code == 404
+    test.refresh_from_db()
+    assert test.status == AssessmentTest.Status.OPEN
 
 
 # --- Building the session's tests ---------------------------------------------------------------
@@ -314,7 +329,9 @@ def test_the_live_list_shows_who_has_not_started_answers_or_has_sent(
 def test_the_live_list_stops_polling_once_closed(session: Session, trainer_client: Client) -> None:
     test = open_test(session)
     services.test_close(test=test)
-    assert "hx-trigger" not in _text(trainer_client.get(_url("test_live", test)))
+    response = trainer_client.get(_url("test_live", test))
+    assert response.status_code == 200
+    assert "hx-trigger" not in _text(response)
 
 
 def test_the_test_page_polls_the_live_list_while_open(
@@ -326,12 +343,14 @@ def test_the_test_page_polls_the_live_list_while_open(
 
 
 def test_the_live_list_runs_the_same_queries_for_3_or_30_participants(
-    trainer_client: Client,
+    trainer: User, trainer_client: Client
 ) -> None:
     objectives = small_bank()
     counts = []
+    trainer_client.get(reverse("home"))  # a first request may write the login's session once
     for size in (3, 30):
         session = SessionFactory()
+        session.trainers.add(trainer)
         _participants(session, size)
         test = open_test(session, objectives)
         for n in range(1, size + 1, 2):

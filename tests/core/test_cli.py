@@ -1,8 +1,10 @@
-"""The ``kalan`` console script and its ``createuser`` command."""
+"""The ``kalan`` console script and its ``createuser`` command (``--role``, ``--partner``,
+``--admin``)."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +14,8 @@ from django.db import connections
 
 from kalan.__main__ import main
 from kalan.core.models import User
+from kalan.core.roles import Role
+from kalan.plans.models import Partner
 from tests.factories import UserFactory
 
 STRONG = "Palmeraie-Sevare-2022"
@@ -53,23 +57,78 @@ def test_createuser_reads_the_password_from_stdin(db: None, stdin: Feed) -> None
     stdin(f"{STRONG}\n")
 
     out = createuser(
-        "awa.diarra", "--password-stdin", "--first-name", "Awa", "--last-name", "Diarra"
+        "awa.diarra",
+        "--password-stdin",
+        "--role",
+        "trainer",
+        "--first-name",
+        "Awa",
+        "--last-name",
+        "Diarra",
     )
 
     user = User.objects.get(username="awa.diarra")
     assert user.check_password(STRONG)
     assert (user.first_name, user.last_name) == ("Awa", "Diarra")
+    assert user.role == Role.TRAINER
     assert not user.is_superuser
     assert out.strip() == "created: awa.diarra"
 
 
-def test_createuser_admin_makes_a_superuser(db: None, stdin: Feed) -> None:
+def test_createuser_admin_makes_a_superuser_administrator(db: None, stdin: Feed) -> None:
     stdin(f"{STRONG}\n")
 
     createuser("chef", "--admin", "--password-stdin")
 
     user = User.objects.get(username="chef")
     assert user.is_superuser and user.is_staff
+    assert user.role == Role.ADMINISTRATOR
+    assert user.has_perm("kalan.manage_users")
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r not in ("administrator", "donor")])
+def test_createuser_gives_the_role_asked(db: None, stdin: Feed, role: str) -> None:
+    stdin(f"{STRONG}\n")
+
+    createuser("awa.diarra", "--role", role, "--password-stdin")
+
+    user = User.objects.get(username="awa.diarra")
+    assert user.role == role
+    assert not user.is_superuser and user.partner is None
+
+
+@pytest.mark.parametrize("name", ["EUCAP Sahel Mali", "eucap"])
+def test_createuser_ties_a_donor_to_its_partner_by_name_or_acronym(
+    db: None, stdin: Feed, funder: Partner, name: str
+) -> None:
+    stdin(f"{STRONG}\n")
+
+    createuser("claire.martin", "--role", "donor", "--partner", name, "--password-stdin")
+
+    user = User.objects.get(username="claire.martin")
+    assert (user.role, user.partner) == (Role.DONOR, funder)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ([], "Précisez le rôle"),
+        (["--role", "chef"], "Rôle inconnu : « chef »"),
+        (["--role", "donor"], "rattaché à son partenaire"),
+        (["--role", "donor", "--partner", "Inconnu"], "Partenaire inconnu « Inconnu »"),
+        (["--role", "trainer", "--partner", "EUCAP"], "Seul un compte partenaire"),
+        (["--admin", "--role", "trainer"], "--admin fait un administrateur"),
+    ],
+)
+def test_createuser_refuses_a_missing_or_wrong_role_or_partner_in_french(
+    db: None, stdin: Feed, funder: Partner, args: list[str], said: str
+) -> None:
+    stdin(f"{STRONG}\n")
+
+    with pytest.raises(CommandError, match=re.escape(said)):
+        createuser("awa.diarra", "--password-stdin", *args)
+
+    assert not User.objects.filter(username="awa.diarra").exists()
 
 
 @pytest.mark.parametrize("weak", ["12345678", "motdepasse", "court", "awa.diarra2022"])
@@ -77,7 +136,7 @@ def test_createuser_refuses_a_weak_password(db: None, stdin: Feed, weak: str) ->
     stdin(f"{weak}\n")
 
     with pytest.raises(CommandError):
-        createuser("awa.diarra", "--password-stdin")
+        createuser("awa.diarra", "--role", "trainer", "--password-stdin")
 
     assert not User.objects.exists()
 
@@ -88,7 +147,7 @@ def test_createuser_refuses_an_existing_username(db: None, stdin: Feed, username
     stdin(f"{STRONG}\n")
 
     with pytest.raises(CommandError) as caught:
-        createuser(username, "--password-stdin")
+        createuser(username, "--role", "trainer", "--password-stdin")
 
     assert "existe déjà" in str(caught.value)
     assert list(User.objects.all()) == [existing]
@@ -97,17 +156,24 @@ def test_createuser_refuses_an_existing_username(db: None, stdin: Feed, username
 def test_createuser_dry_run_creates_nothing(db: None, stdin: Feed) -> None:
     stdin(f"{STRONG}\n")
 
-    out = createuser("awa.diarra", "--password-stdin", "--dry-run")
+    out = createuser("awa.diarra", "--role", "trainer", "--password-stdin", "--dry-run")
 
     assert out.strip() == "would_create: awa.diarra"
     assert not User.objects.exists()
+
+
+def test_createuser_dry_run_still_refuses_a_donor_without_partner(db: None, stdin: Feed) -> None:
+    stdin(f"{STRONG}\n")
+
+    with pytest.raises(CommandError, match="partenaire"):
+        createuser("awa.diarra", "--role", "donor", "--password-stdin", "--dry-run")
 
 
 def test_createuser_dry_run_still_refuses_a_weak_password(db: None, stdin: Feed) -> None:
     stdin("12345678\n")
 
     with pytest.raises(CommandError):
-        createuser("awa.diarra", "--password-stdin", "--dry-run")
+        createuser("awa.diarra", "--role", "trainer", "--password-stdin", "--dry-run")
 
 
 def test_createuser_asks_twice_and_refuses_two_different_passwords(
@@ -117,7 +183,7 @@ def test_createuser_asks_twice_and_refuses_two_different_passwords(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
 
     with pytest.raises(CommandError):
-        createuser("awa.diarra")
+        createuser("awa.diarra", "--role", "trainer")
 
     assert not User.objects.exists()
 
@@ -130,12 +196,12 @@ def test_the_kalan_script_runs_createuser_and_exits_non_zero_on_error(
     monkeypatch.setattr(connections, "close_all", lambda: None)
     stdin(f"{STRONG}\n")
 
-    main(["kalan", "createuser", "awa.diarra", "--password-stdin"])
+    main(["kalan", "createuser", "awa.diarra", "--role", "trainer", "--password-stdin"])
     assert capsys.readouterr().out.strip() == "created: awa.diarra"
 
     stdin(f"{STRONG}\n")
     with pytest.raises(SystemExit) as exited:
-        main(["kalan", "createuser", "awa.diarra", "--password-stdin"])
+        main(["kalan", "createuser", "awa.diarra", "--role", "trainer", "--password-stdin"])
 
     assert exited.value.code == 1
     assert "existe déjà" in capsys.readouterr().err

@@ -77,6 +77,6 @@ def test_home_shows_coming_sessions_and_headline_numbers(
     assert response.status_code == 200
     headline = response.context["headline"]
     assert headline.persons_trained == 1
-    assert headline.attendance_days == 1
+    assert headline.person_days == 1
     assert sevare_session in list(response.context["recent"])
     assert "Hôtel La Palmeraie" in response.content.decode()

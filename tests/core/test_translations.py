@@ -135,7 +135,7 @@ def test_the_compiled_catalogue_matches_the_po() -> None:
         ("Ateliers", "Workshops"),
         ("Personnes", "People"),
         ("Inscrire", "Enrol"),
-        ("journées-participants", "participant-days"),
+        ("jours-personnes", "person-days"),
         ("Axe %(number)s\u00a0: %(title)s", "Axis %(number)s: %(title)s"),
     ],
 )

@@ -13,6 +13,7 @@ from django.db.models import Count, Model
 from django.test import RequestFactory
 
 from kalan.core.models import Organisation, User
+from kalan.core.roles import GRANTS, Role
 from kalan.demo.programme import PARTICIPANTS_FILE
 from kalan.people.models import Corps, Person, Place, Unit
 from kalan.plans.models import Axis, Partner, StrategicPlan
@@ -36,6 +37,16 @@ MODELS: tuple[type[Model], ...] = (
     Attendance,
     User,
 )
+# The demo's accounts in the order it prints them, one per role.
+ROLES = {
+    "admin": Role.ADMINISTRATOR,
+    "programme": Role.PROGRAMME,
+    "formateur": Role.TRAINER,
+    "suivi": Role.MONITORING,
+    "finances": Role.FINANCE,
+    "communication": Role.COMMUNICATION,
+    "partenaire": Role.DONOR,
+}
 ACCOUNT_LINE = re.compile(r"^Compte de démonstration : (\S+) / (\S+)", re.MULTILINE)
 
 
@@ -129,7 +140,7 @@ def test_running_it_twice_adds_nothing_and_still_prints_the_accounts() -> None:
     out = run_demo()
     assert row_counts() == before
     assert "persons: 0" in out
-    assert len(ACCOUNT_LINE.findall(out)) == 2
+    assert [username for username, _password in ACCOUNT_LINE.findall(out)] == list(ROLES)
 
 
 def test_dry_run_writes_nothing_but_says_what_it_would_create() -> None:
@@ -140,19 +151,37 @@ def test_dry_run_writes_nothing_but_says_what_it_would_create() -> None:
     assert "enrollments: 84" in out
 
 
-def test_the_printed_demo_logins_authenticate() -> None:
+def test_the_printed_demo_logins_authenticate_one_account_per_role() -> None:
     out = run_demo()
     assert "http://127.0.0.1:8000/" in out
     accounts = dict(ACCOUNT_LINE.findall(out))
-    assert set(accounts) == {"admin", "programme"}
+    assert set(accounts) == set(ROLES)
     login = RequestFactory().post("/connexion/")  # django-axes checks every login against one
-    admin = authenticate(login, username="admin", password=accounts["admin"])
-    officer = authenticate(login, username="programme", password=accounts["programme"])
-    assert admin is not None
-    assert admin.is_superuser
-    assert officer is not None
-    assert officer.is_active
-    assert not officer.is_superuser
+    for username, role in ROLES.items():
+        user = authenticate(login, username=username, password=accounts[username])
+        assert user is not None, username
+        assert user.is_active
+        assert user.role == role
+        assert user.is_superuser is (role == Role.ADMINISTRATOR)
+        assert set(GRANTS[role]) == {
+            perm.removeprefix("kalan.") for perm in user.get_all_permissions()
+        }
+    assert {user.role for user in User.objects.all()} == set(Role)
+
+
+def test_the_trainer_is_assigned_to_the_sevare_session_only() -> None:
+    run_demo()
+    trainer = User.objects.get(username="formateur")
+    assert list(trainer.assigned_sessions.all()) == [sevare_session()]
+    assert not Session.objects.exclude(trainers=None).exclude(pk=sevare_session().pk).exists()
+
+
+def test_the_partner_account_sees_what_eucap_sahel_mali_funds() -> None:
+    run_demo()
+    viewer = User.objects.get(username="partenaire")
+    funding = Workshop.objects.get().fundings.get()
+    assert viewer.partner == funding.partner
+    assert User.objects.filter(partner__isnull=False).get() == viewer
 
 
 def test_it_hides_a_demo_password_that_was_changed_since() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 
 import docx
-from django.contrib.auth.models import Permission
 from pypdf import PdfReader
 
-from kalan.core.models import User
 from kalan.documents.layout import plain_spaces
 
 
@@ -27,11 +25,3 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             parts.append(" | ".join(cell.text for cell in row.cells))
     return plain_spaces("\n".join(parts))
-
-
-def grant_contacts(user: User) -> User:
-    """The user with ``people.view_contacts``, fetched again so no permission cache is stale."""
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="people", codename="view_contacts")
-    )
-    return User.objects.get(pk=user.pk)

@@ -2,22 +2,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kalan.core.models import User
 from kalan.documents.word import attendance_summary_docx, participants_docx
 from kalan.workshops.models import Enrollment, Session
-from tests.documents.readers import docx_text, grant_contacts
+from tests.documents.readers import docx_text
 from tests.factories import AttendanceFactory, EnrollmentFactory, PersonFactory, UnitFactory
+from tests.spreadsheets import user_with
 
 
-def test_participant_list_has_institution_names_and_units(
-    sevare_session: Session, trainer: User
-) -> None:
+def test_participant_list_has_institution_names_and_units(sevare_session: Session) -> None:
     enrollments = [
         EnrollmentFactory(session=sevare_session, person=PersonFactory(unit=UnitFactory()))
         for _n in range(3)
     ]
     facilitator = EnrollmentFactory(session=sevare_session, role=Enrollment.Role.FACILITATOR)
-    text = docx_text(participants_docx(session=sevare_session, user=trainer))
+    printer = user_with("print_documents", username="printer")
+    text = docx_text(participants_docx(session=sevare_session, user=printer))
     assert "Commission nationale des droits de l’homme (CNDH)" in text
     assert "Liste des participants" in text
     assert "Hôtel La Palmeraie" in text
@@ -30,11 +29,10 @@ def test_participant_list_has_institution_names_and_units(
     assert "Total : 3 participants." in text
 
 
-def test_participant_list_shows_phones_with_view_contacts(
-    sevare_session: Session, trainer: User
-) -> None:
+def test_participant_list_shows_phones_with_view_contacts(sevare_session: Session) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
-    text = docx_text(participants_docx(session=sevare_session, user=grant_contacts(trainer)))
+    caller = user_with("print_documents", "view_contacts", username="caller")
+    text = docx_text(participants_docx(session=sevare_session, user=caller))
     assert "Téléphone" in text
     assert enrollment.person.phone in text
 

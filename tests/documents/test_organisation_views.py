@@ -70,6 +70,7 @@ def test_session_documents_download(
     kwargs: dict[str, str],
     content_type: str,
 ) -> None:
+    sevare_session.trainers.add(trainer)
     enrollment = EnrollmentFactory(session=sevare_session)
     url = reverse(name, kwargs={"uid": sevare_session.uid, **kwargs})
     response = client_for(trainer).get(url)
@@ -85,8 +86,20 @@ def test_session_documents_download(
 def test_a_day_outside_the_session_is_not_found(
     client_for: ClientFor, trainer: User, sevare_session: Session
 ) -> None:
+    sevare_session.trainers.add(trainer)
+    inside = reverse("sign_in_sheet_day", kwargs={"uid": sevare_session.uid, "day": "2022-11-09"})
+    assert client_for(trainer).get(inside).status_code == 200
     for day in ["2022-11-11", "demain"]:
         url = reverse("sign_in_sheet_day", kwargs={"uid": sevare_session.uid, "day": day})
+        assert client_for(trainer).get(url).status_code == 404
+
+
+def test_a_trainer_gets_no_document_of_a_session_not_assigned_to_them(
+    client_for: ClientFor, trainer: User, sevare_session: Session
+) -> None:
+    EnrollmentFactory(session=sevare_session)
+    for name in ["sign_in_sheets", "session_badges", "session_participants_docx"]:
+        url = reverse(name, kwargs={"uid": sevare_session.uid})
         assert client_for(trainer).get(url).status_code == 404
 
 
@@ -99,6 +112,7 @@ def test_session_documents_need_a_login(client: Client, sevare_session: Session)
 def test_session_page_links_to_its_documents(
     client_for: ClientFor, trainer: User, sevare_session: Session, organisation: Organisation
 ) -> None:
+    sevare_session.trainers.add(trainer)
     response = client_for(trainer).get(
         reverse("session_detail", kwargs={"uid": sevare_session.uid})
     )

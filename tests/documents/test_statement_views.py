@@ -76,41 +76,59 @@ def test_it_shows_the_preview_with_totals_and_words(
 
 
 def test_it_issues_a_statement_and_lists_it(
-    client_for: ClientFor, programme_officer: User, session: Session
+    client_for: ClientFor, finance_officer: User, session: Session
 ) -> None:
-    client = client_for(programme_officer)
+    client = client_for(finance_officer)
 
     response = client.post(_url(session), follow=True)
 
     statement = PaymentStatement.objects.get()
     assert statement.number == "EP-2022-0001"
-    assert statement.issued_by == programme_officer
+    assert statement.issued_by == finance_officer
     text = response.content.decode()
     assert "État EP-2022-0001 émis." in text
     assert 'id="statement-EP-2022-0001"' in text
-    assert "Aïssata Traoré" in text
+    assert "Seydou Konaté" in text
     assert "à jour" in text
     assert "Émettre un nouvel état" not in text
 
 
+def test_only_a_role_that_issues_statements_may_issue_one(
+    client_for: ClientFor,
+    programme_officer: User,
+    monitoring_officer: User,
+    trainer: User,
+    session: Session,
+) -> None:
+    # The programme officer and M&E read statements; issuing one is finance's.
+    session.trainers.add(trainer)
+    for user in (programme_officer, monitoring_officer):
+        text = client_for(user).get(_url(session)).content.decode()
+        assert "Émettre un nouvel état" not in text
+        assert client_for(user).post(_url(session)).status_code == 403
+    assert client_for(trainer).get(_url(session)).status_code == 403
+    assert client_for(trainer).post(_url(session)).status_code == 403
+    assert not PaymentStatement.objects.exists()
+
+
 def test_it_reports_refusal_when_nobody_was_present(
-    client_for: ClientFor, programme_officer: User, sevare_session: Session
+    client_for: ClientFor, finance_officer: User, sevare_session: Session
 ) -> None:
     EnrollmentFactory(session=sevare_session)
 
-    response = client_for(programme_officer).post(_url(sevare_session), follow=True)
+    response = client_for(finance_officer).post(_url(sevare_session), follow=True)
 
     assert not PaymentStatement.objects.exists()
     assert "il n’y a rien à payer" in response.content.decode()
 
 
 def test_it_marks_an_outdated_statement(
-    client_for: ClientFor, programme_officer: User, session: Session
+    client_for: ClientFor, finance_officer: User, session: Session
 ) -> None:
-    statement_issue(session=session, by=programme_officer)
+    statement_issue(session=session, by=finance_officer)
     _present(session.enrollments.get(person__last_name="Keïta"), 1)
 
-    text = client_for(programme_officer).get(_url(session)).content.decode()
+    text = client_for(finance_officer).get(_url(session)).content.decode()
 
     assert "périmé : réémettre" in text
     assert "Émettre un nouvel état" in text

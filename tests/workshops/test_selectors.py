@@ -1,4 +1,4 @@
-"""Reads of workshops and sessions: the roster, the headline numbers, a person's history."""
+"""Reads of workshops and sessions: the roster, a person's history."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from kalan.people.models import Person
+from kalan.core.models import User
 from kalan.workshops import selectors
 from kalan.workshops.models import Attendance, Enrollment, Session
 from tests.factories import (
@@ -19,7 +19,6 @@ from tests.factories import (
     SessionFactory,
     UnitFactory,
     WorkshopFactory,
-    place,
 )
 
 pytestmark = pytest.mark.django_db
@@ -205,53 +204,6 @@ def test_roster_reads_in_five_queries_at_most(
     assert rows[-1] == (12, 0, 12)
 
 
-# headline_numbers ---------------------------------------------------------------------------------
-
-
-def test_headline_numbers_count_a_trained_person_once() -> None:
-    workshop = WorkshopFactory()
-    WorkshopFactory()  # planned, no session yet
-    sevare = SessionFactory(workshop=workshop)
-    mopti = SessionFactory(workshop=workshop, place=place("Mopti"), start_date=dt.date(2023, 3, 6))
-    SessionFactory(workshop=workshop, start_date=dt.date(2030, 1, 7))  # not held yet
-    halves = SessionFactory(half_days=True, start_date=dt.date(2023, 6, 12))
-
-    aissata = PersonFactory(sex=Person.Sex.FEMALE)
-    moussa = PersonFactory(sex=Person.Sex.MALE)
-    awa = PersonFactory(sex=Person.Sex.FEMALE)
-    oumou = PersonFactory(sex=Person.Sex.FEMALE)
-    present(EnrollmentFactory(session=sevare, person=aissata), NOV_8, NOV_9)
-    present(EnrollmentFactory(session=mopti, person=aissata), dt.date(2023, 3, 6))
-    present(EnrollmentFactory(session=sevare, person=moussa), NOV_10)
-    EnrollmentFactory(session=sevare, person=awa)  # enrolled, never came
-    day_one = EnrollmentFactory(session=halves, person=oumou)
-    present(day_one, dt.date(2023, 6, 12), half=AM)
-    present(day_one, dt.date(2023, 6, 12), half=PM)
-    trainer = PersonFactory(sex=Person.Sex.FEMALE)
-    present(EnrollmentFactory(session=sevare, person=trainer, role=FACILITATOR), NOV_8, NOV_9)
-
-    numbers = selectors.headline_numbers(today=dt.date(2024, 1, 1))
-
-    assert numbers.workshops == 3  # two made here, one for the half-day session
-    assert numbers.sessions_held == 3
-    assert numbers.persons_trained == 3  # Aïssata, Moussa, Oumou
-    assert numbers.women_trained == 2  # Aïssata, Oumou
-    assert numbers.attendance_days == 5  # 2 + 1 + 1 + 1: morning and afternoon make one day
-
-
-def test_headline_numbers_are_zero_on_an_empty_programme() -> None:
-    numbers = selectors.headline_numbers(today=dt.date(2024, 1, 1))
-
-    assert numbers == selectors.Headline(
-        workshops=0, sessions_held=0, persons_trained=0, women_trained=0, attendance_days=0
-    )
-
-
-def test_a_session_counts_as_held_from_its_first_day(sevare_session: Session) -> None:
-    assert selectors.headline_numbers(today=dt.date(2022, 11, 7)).sessions_held == 0
-    assert selectors.headline_numbers(today=NOV_8).sessions_held == 1
-
-
 # person_history -----------------------------------------------------------------------------------
 
 
@@ -300,21 +252,48 @@ def test_person_history_reads_sessions_without_a_query_per_row(
 # sessions on the home page, and the counts after one click ---------------------------------------
 
 
-def test_current_and_coming_sessions_leave_out_finished_ones(sevare_session: Session) -> None:
+def test_current_and_coming_sessions_leave_out_finished_ones(
+    sevare_session: Session, programme_officer: User
+) -> None:
     coming = SessionFactory(start_date=dt.date(2022, 12, 5))
     EnrollmentFactory.create_batch(2, session=coming)
     EnrollmentFactory(session=coming, role=FACILITATOR)
 
-    sessions = list(selectors.sessions_current_and_coming(today=dt.date(2022, 11, 11)))
+    sessions = list(
+        selectors.sessions_current_and_coming(user=programme_officer, today=dt.date(2022, 11, 11))
+    )
 
     assert sessions == [coming]
     assert sessions[0].participant_count == 2
 
 
-def test_a_session_is_current_until_its_last_day(sevare_session: Session) -> None:
-    assert list(selectors.sessions_current_and_coming(today=NOV_10)) == [sevare_session]
-    assert list(selectors.sessions_recent(today=NOV_10)) == []
-    assert list(selectors.sessions_recent(today=dt.date(2022, 11, 11))) == [sevare_session]
+def test_a_session_is_current_until_its_last_day(
+    sevare_session: Session, programme_officer: User
+) -> None:
+    user = programme_officer
+    assert list(selectors.sessions_current_and_coming(user=user, today=NOV_10)) == [sevare_session]
+    assert list(selectors.sessions_recent(user=user, today=NOV_10)) == []
+    recent = selectors.sessions_recent(user=user, today=dt.date(2022, 11, 11))
+    assert list(recent) == [sevare_session]
+
+
+def test_a_trainer_lists_only_the_sessions_assigned_to_them(
+    sevare_session: Session, trainer: User, donor_viewer: User, outsider: User
+) -> None:
+    coming = SessionFactory(workshop=sevare_session.workshop, start_date=dt.date(2022, 12, 5))
+    other_workshop_session = SessionFactory(start_date=dt.date(2022, 12, 12))
+    assert list(selectors.sessions_current_and_coming(user=trainer, today=NOV_10)) == []
+    coming.trainers.add(trainer)
+
+    assert list(selectors.sessions_current_and_coming(user=trainer, today=NOV_10)) == [coming]
+    assert list(selectors.sessions_visible(trainer)) == [coming]
+    assert list(selectors.workshops_visible(trainer)) == [sevare_session.workshop]
+    (workshop,) = selectors.workshop_list(user=trainer)
+    assert workshop.session_count == 1
+    assert other_workshop_session not in selectors.sessions_visible(trainer)
+    for user in (donor_viewer, outsider):
+        assert not selectors.sessions_visible(user).exists()
+        assert not selectors.workshops_visible(user).exists()
 
 
 def test_attendance_counts_give_the_column_total_and_the_person_total(

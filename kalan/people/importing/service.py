@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalan.core.audit import audit_bulk_created
 from kalan.core.models import User
 from kalan.people.importing.columns import mapping_guess
 from kalan.people.importing.plan import ImportPlan, PlannedRow, import_plan
@@ -112,6 +113,9 @@ def batch_choices_set(
     """Keep the user's corrections to an import before it is committed."""
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ImportFileError(_("Cet import est déjà terminé."), code="batch_closed")
+    # The name comes from the page: one longer than the column (Excel allows 31 characters)
+    # names no sheet, and reading the batch then reports it unknown, as any other.
+    sheet = sheet[: ImportBatch._meta.get_field("sheet").max_length]
     if sheet != batch.sheet:
         mapping, rows = {}, {}  # another sheet has other columns and other rows
     batch.sheet = sheet
@@ -155,7 +159,8 @@ def import_commit(
     if errors:
         raise ImportRefused(errors, plan.counts())
     taken = plan.taken
-    units = _units_create(taken)
+    units_made = _units_create(taken)
+    units = {key: unit.pk for key, unit in units_made.items()}
     created: dict[int, Person] = {}
     for row in taken:
         if row.person_id is None:
@@ -188,6 +193,8 @@ def import_commit(
                 code=enrollment_code_new(taken=codes),  # bulk_create skips save()
             )
     Enrollment.objects.bulk_create(enrol.values(), batch_size=1000)
+    # bulk_create sends no signal: one create entry per new row, written in bulk too.
+    audit_bulk_created([*units_made.values(), *created.values(), *enrol.values()])
     counts = plan.counts()
     if batch is not None:
         batch.status = ImportBatch.Status.COMMITTED
@@ -202,7 +209,7 @@ def import_commit(
     return ImportResult(counts=counts, enrolled=len(enrol), units_created=len(units))
 
 
-def _units_create(rows: list[PlannedRow]) -> dict[tuple[int, str], int]:
+def _units_create(rows: list[PlannedRow]) -> dict[tuple[int, str], Unit]:
     new: dict[tuple[int, str], NewUnit] = {}
     for row in rows:
         if isinstance(row.unit, NewUnit):
@@ -211,4 +218,4 @@ def _units_create(rows: list[PlannedRow]) -> dict[tuple[int, str], int]:
         Unit(corps_id=u.corps_id, name=u.name, kind=u.kind, place_id=u.place_id)
         for u in new.values()
     )
-    return {key: unit.pk for key, unit in zip(new, made, strict=True)}
+    return dict(zip(new, made, strict=True))

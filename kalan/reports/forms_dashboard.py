@@ -1,0 +1,142 @@
+"""The dashboard's filters: a GET form whose answer is a ``figures.Scope``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from kalan.people.models import Place
+from kalan.plans.models import Axis, Partner
+from kalan.reports.dashboard import StepChoice
+from kalan.reports.figures import Scope
+
+
+class AxisChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Axis) -> str:
+        # Several plans have an axis 3: the plan's years tell them apart.
+        return _("%(years)s · axe %(number)s : %(title)s") % {
+            "years": f"{obj.plan.start_year}-{obj.plan.end_year}",
+            "number": obj.number,
+            "title": Truncator(obj.title).chars(60),
+        }
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Partner) -> str:
+        return obj.name
+
+
+class DashboardFilterForm(forms.Form):
+    """Period, axis, funder and region; every field may stay empty (no filter).
+
+    The field names are the query string's keys (``?du=2022-01-01&region=12``): short and French,
+    like the page's address. None of them names a person.
+    """
+
+    du = forms.DateField(
+        label=gettext_lazy("Du"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    au = forms.DateField(
+        label=gettext_lazy("Au"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    axe = AxisChoiceField(
+        label=gettext_lazy("Axe stratégique"),
+        queryset=Axis.objects.select_related("plan").order_by("plan__start_year", "number"),
+        required=False,
+        empty_label=gettext_lazy("Tous les axes"),
+    )
+    partenaire = PartnerChoiceField(
+        label=gettext_lazy("Partenaire financier"),
+        queryset=Partner.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("Tous les partenaires"),
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Région"),
+        queryset=Place.objects.filter(kind__in=[Place.Kind.REGION, Place.Kind.DISTRICT]).order_by(
+            "name"
+        ),
+        required=False,
+        empty_label=gettext_lazy("Toutes les régions"),
+    )
+    par = forms.ChoiceField(
+        label=gettext_lazy("Regrouper par"),
+        choices=[
+            ("auto", gettext_lazy("Automatique")),
+            ("month", gettext_lazy("Mois")),
+            ("quarter", gettext_lazy("Trimestre")),
+            ("year", gettext_lazy("Année")),
+        ],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("du"), cleaned.get("au")
+        if start and end and end < start:
+            self.add_error("au", _("La date de fin précède la date de début."))
+        return cleaned
+
+    def scope(self) -> Scope:
+        """The sessions the filters keep (call once the form is valid)."""
+        data = self.cleaned_data
+        return Scope(
+            partner_id=data["partenaire"].pk if data.get("partenaire") else None,
+            axis_id=data["axe"].pk if data.get("axe") else None,
+            region_id=data["region"].pk if data.get("region") else None,
+            start=data.get("du"),
+            end=data.get("au"),
+        )
+
+    def step(self) -> StepChoice:
+        step: StepChoice = self.cleaned_data.get("par") or "auto"
+        return step
+
+    def query(self) -> str:
+        """The filters as a query string, for the download links: only the fields filled."""
+        return urlencode({name: self.data[name] for name in self.fields if self.data.get(name)})
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters in words, for the page and the files: « Période : … », « Axe : … »."""
+        data = self.cleaned_data
+        start: dt.date | None = data.get("du")
+        end: dt.date | None = data.get("au")
+        if start and end:
+            period = _("du %(start)s au %(end)s") % {"start": _day(start), "end": _day(end)}
+        elif start:
+            period = _("à partir du %(start)s") % {"start": _day(start)}
+        elif end:
+            period = _("jusqu’au %(end)s") % {"end": _day(end)}
+        else:
+            period = _("toutes les dates")
+        found = [(_("Période"), period)]
+        for name, everything in (
+            ("axe", _("tous les axes")),
+            ("partenaire", _("tous les partenaires")),
+            ("region", _("toutes les régions")),
+        ):
+            value = data.get(name)
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            found.append(
+                (str(field.label), field.label_from_instance(value) if value else everything)
+            )
+        return found
+
+
+def _day(day: dt.date) -> str:
+    """« 8 novembre 2022 », and « 1er janvier 2023 » as French writes the first of a month."""
+    if day.day == 1 and (get_language() or "fr").startswith("fr"):
+        return f"1er {date_format(day, 'F Y')}"
+    return date_format(day, "j F Y")

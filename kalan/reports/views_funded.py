@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kalan.core.roles import requires
+from kalan.reports.figures import funded_workshops
+
+
+@requires("view_funded")
+def funded_overview(request: HttpRequest) -> HttpResponse:
+    """A donor viewer's page: the workshops its partner funds, in figures, never a person."""
+    partner = getattr(request.user, "partner", None)
+    if partner is None:  # an administrator holds view_funded only through a role; not a donor
+        raise Http404
+    return render(
+        request,
+        "reports/funded_overview.html",
+        {"partner": partner, "workshops": funded_workshops(partner_id=partner.pk)},
+    )

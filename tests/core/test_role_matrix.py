@@ -1,0 +1,913 @@
+"""Who may open what: every page and every export of Kalan, for each role.
+
+``GET`` holds, for every named URL of the project, the status each of the eight users gets, in
+the order of ``USERS``:
+
+- 200, or 302 for a page that redirects by design (the donor's home, the login page once signed
+  in, the two-factor code page of a user without two-factor), or the file's 200 for an export;
+- 403 when the role lacks the capability (``kalan.core.roles.GRANTS``), or for two-factor, when
+  it is not offered to the role (administrators and programme officers only);
+- 404 when the record is outside the user's scope: the trainer is assigned to the Sévaré session
+  only, so every record of the Ségou session is « not found » for them (``both`` writes the two
+  rows, Sévaré's and Ségou's, from one line); and the donor viewer reads the report to its own
+  partner, EUCAP, and finds none to another, DDC (``partners`` writes both rows);
+- 405 for an address that only takes a POST (403 first where the view checks the role before
+  the method).
+
+``POST`` holds, for every form and action, who is refused (``-``: allowed, not sent here); a
+refused POST answers 403 (404 outside the trainer's scope) and changes nothing.
+
+Participants' pages under ``/t/`` and the public verification page ``/v/`` need no account:
+``ANONYMOUS`` checks them apart. A URL name of the project found in none of these tables fails
+``test_every_url_name_of_the_project_has_a_row``: a page added later must say here who may
+open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
+from django.http.response import HttpResponseBase
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+from pytest_django import Settings
+
+from kalan.assessments.models import CurriculumObjective, Question
+from kalan.assessments.models import Test as AssessmentTest
+from kalan.core.models import Organisation, User
+from kalan.documents import certificates
+from kalan.documents.models import Certificate, PaymentStatement
+from kalan.documents.statements import statement_issue
+from kalan.people import merge
+from kalan.people.importing.service import import_batch_create
+from kalan.people.models import ImportBatch, Person, PersonMerge
+from kalan.plans.models import Axis, Partner
+from kalan.reports.models import Indicator, Language, Photo
+from kalan.reports.photos import photo_family_set, photos_upload
+from kalan.reports.press import PressSubject, press_release_redraft
+from kalan.reports.services_reports import activity_report_save, donor_report_save, targets_set
+from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
+from tests.assessments.builders import bank_question, open_test, small_bank
+from tests.factories import (
+    EnrollmentFactory,
+    FundingFactory,
+    PartnerFactory,
+    PersonFactory,
+    SessionFactory,
+    UnitFactory,
+    WorkshopFactory,
+    place,
+)
+
+USERS = (
+    "administrator",
+    "programme_officer",
+    "trainer",
+    "monitoring_officer",
+    "finance_officer",
+    "communication_officer",
+    "donor_viewer",
+    "outsider",
+)
+TRAINER = USERS.index("trainer")
+DONOR = USERS.index("donor_viewer")
+# Roles that must never read a participant's phone, on any page they may open.
+NO_CONTACTS = ("finance_officer", "communication_officer", "donor_viewer")
+# The period of the reports to partners: the year of both sessions.
+YEAR_START, YEAR_END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
+
+# --- the data: two sessions, a record of each kind in each ------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    """One session with a record of each kind the URLs name."""
+
+    session: Session
+    participant: Enrollment  # present every day, certified, paid; has a phone
+    newcomer: Enrollment  # present every day since the statement and the certificates
+    test: AssessmentTest  # an open pre-test
+    statement: PaymentStatement
+    certificate: Certificate
+    photo: Photo  # the family photo, shown in the session's press release (saved, in French)
+
+    @property
+    def workshop(self) -> Workshop:
+        return self.session.workshop
+
+    @property
+    def uid(self) -> dict[str, object]:
+        return {"uid": self.session.uid}
+
+
+@dataclass(frozen=True)
+class World:
+    sevare: Site  # assigned to the trainer, its workshop funded by the donor's partner
+    segou: Site  # another workshop's session, assigned to nobody
+    axis: Axis
+    objectives: list[CurriculumObjective]
+    question: Question
+    batch: ImportBatch  # a participant list uploaded into Sévaré, in preview
+    first: Person  # first and second: a likely pair of duplicates
+    second: Person
+    merge: PersonMerge  # a merge that can be undone
+    partner: Partner  # the donor viewer's: funds Sévaré's workshop; a saved report for 2022
+    other_partner: Partner  # funds Ségou's workshop; a saved report for 2022 too
+    account: User  # the trainer's, as the user management pages edit it
+    persons: list[Person]  # every person of the programme
+
+    @property
+    def phones(self) -> list[str]:
+        return [person.phone for person in self.persons if person.phone]
+
+
+def _present_every_day(enrollment: Enrollment) -> None:
+    Attendance.objects.bulk_create(
+        Attendance(enrollment=enrollment, day=day) for day in enrollment.session.days
+    )
+
+
+def _jpeg(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "green").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def _site(session: Session, *, objectives: list[CurriculumObjective], n: int, by: User) -> Site:
+    session.per_diem_rate, session.transport_rate = 25_000, 10_000
+    session.save()
+    participant = EnrollmentFactory(
+        session=session,
+        person=PersonFactory(
+            last_name=("Ouologuem", "Kanouté")[n],
+            first_names=("Kadiatou", "Rokia")[n],
+            phone=("+223 76 54 32 10", "+223 65 43 21 09")[n],
+            service_number=("G-901234", "G-905678")[n],
+            unit=UnitFactory(),
+        ),
+    )
+    _present_every_day(participant)
+    test = open_test(session, objectives)
+    statement = statement_issue(session=session, by=by)
+    [certificate] = certificates.certificates_issue(session=session, by=by)
+    # Present after both were issued: a new statement and a new certificate are due.
+    newcomer = EnrollmentFactory(
+        session=session,
+        person=PersonFactory(last_name=("Tapily", "Guindo")[n], first_names="Amadou"),
+    )
+    _present_every_day(newcomer)
+    [photo] = photos_upload(session=session, uploads=[_jpeg("famille.jpg")], by=by)
+    photo = photo_family_set(photo=photo)
+    press_release_redraft(subject=PressSubject.of_session(session), language="fr", by=by)
+    return Site(
+        session=session,
+        participant=participant,
+        newcomer=newcomer,
+        test=test,
+        statement=statement,
+        certificate=certificate,
+        photo=photo,
+    )
+
+
+@pytest.fixture
+def world(
+    settings: Settings,
+    tmp_path: Path,
+    organisation: Organisation,
+    sevare_session: Session,
+    funder: Partner,
+    administrator: User,
+    programme_officer: User,
+    trainer: User,
+    monitoring_officer: User,
+    finance_officer: User,
+    communication_officer: User,
+    donor_viewer: User,
+    outsider: User,
+) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    cache.clear()  # the public verification page counts look-ups in the cache
+    workshop = sevare_session.workshop
+    FundingFactory(workshop=workshop, partner=funder, amount=12_000_000)
+    sevare_session.trainers.add(trainer)
+    other = WorkshopFactory(axis=workshop.axis, title="Prévention de la torture en garde à vue")
+    segou_session = SessionFactory(workshop=other, place=place("Ségou"), venue="Centre Ségou")
+    objectives = small_bank()
+    sevare = _site(sevare_session, objectives=objectives, n=0, by=programme_officer)
+    segou = _site(segou_session, objectives=objectives, n=1, by=programme_officer)
+    batch = import_batch_create(
+        session=sevare_session,
+        filename="liste.csv",
+        content=io.BytesIO("NOM;Prénom(s);Sexe\nSANOGO;Awa;F\n".encode()),
+        by=programme_officer,
+    )
+    first = PersonFactory(last_name="Doumbia", first_names="Bakary", service_number="")
+    second = PersonFactory(last_name="Doumbia", first_names="Bakary", service_number="")
+    kept = PersonFactory(last_name="Samaké", first_names="Awa", service_number="")
+    gone = PersonFactory(last_name="Samake", first_names="Awa", service_number="")
+    done = merge.person_merge(kept=kept, merged=gone, by=programme_officer, score=None)
+    # Written words around the figures: Sévaré's workshop has a report and a target, Ségou's has
+    # neither (its pages show the drafts); each partner has its report for 2022.
+    activity_report_save(
+        workshop=workshop,
+        language=Language.FRENCH,
+        observations="Participation assidue.",
+        recommendations="Reprendre le module 2.",
+        by=programme_officer,
+    )
+    targets_set(workshop=workshop, values={Indicator.PERSONS_TRAINED: 30})
+    swiss = PartnerFactory(name="Coopération suisse", acronym="DDC")
+    FundingFactory(workshop=other, partner=swiss, amount=8_000_000)
+    for partner in (funder, swiss):
+        donor_report_save(
+            partner=partner,
+            start=YEAR_START,
+            end=YEAR_END,
+            language=Language.FRENCH,
+            introduction=f"Rapport à {partner.acronym}.",
+            conclusions="À poursuivre.",
+            by=programme_officer,
+        )
+    return World(
+        sevare=sevare,
+        segou=segou,
+        axis=workshop.axis,
+        objectives=objectives,
+        question=bank_question(objectives[0]),
+        batch=batch,
+        first=first,
+        second=second,
+        merge=done,
+        partner=funder,
+        other_partner=swiss,
+        account=trainer,
+        persons=list(Person.all_objects.all()),
+    )
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+Kwargs = Callable[[World], dict[str, object]]
+Data = Callable[[World], dict[str, object]]
+Query = Callable[[World], dict[str, str]]
+
+
+def _none(world: World) -> dict[str, object]:
+    return {}
+
+
+def _no_query(world: World) -> dict[str, str]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: Kwargs
+    expected: str  # one status per user of USERS; "-" in POST: allowed, not sent
+    where: str = ""
+    data: Data = _none
+    query: Query = _no_query  # the address's query string (the reports to partners read theirs)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} [{self.where}]" if self.where else self.name
+
+    def url(self, world: World) -> str:
+        url = reverse(self.name, kwargs=self.kwargs(world))
+        query = self.query(world)
+        return f"{url}?{urlencode(query)}" if query else url
+
+    def status(self, user: str) -> str:
+        statuses = self.expected.split()
+        assert len(statuses) == len(USERS), self.label
+        return statuses[USERS.index(user)]
+
+
+def row(name: str, expected: str, kwargs: Kwargs = _none, data: Data = _none) -> list[Row]:
+    return [Row(name, kwargs, expected, data=data)]
+
+
+def both(
+    name: str,
+    expected: str,
+    kwargs: Callable[[Site, World], dict[str, object]],
+    data: Callable[[Site, World], dict[str, object]] | None = None,
+) -> list[Row]:
+    """The row for the Sévaré session's record and the row for Ségou's. In Ségou, not theirs,
+    the trainer finds nothing wherever their role would open the page in Sévaré."""
+    segou = expected.split()
+    if segou[TRAINER] in ("200", "302", "-"):
+        segou[TRAINER] = "404"
+
+    def at(site: str) -> tuple[Kwargs, Data]:
+        def kw(world: World) -> dict[str, object]:
+            return kwargs(getattr(world, site), world)
+
+        def body(world: World) -> dict[str, object]:
+            return data(getattr(world, site), world) if data else {}
+
+        return kw, body
+
+    (sevare_kwargs, sevare_data), (segou_kwargs, segou_data) = at("sevare"), at("segou")
+    return [
+        Row(name, sevare_kwargs, expected, where="Sévaré", data=sevare_data),
+        Row(name, segou_kwargs, " ".join(segou), where="Ségou", data=segou_data),
+    ]
+
+
+def _period(partner: Partner) -> dict[str, str]:
+    return {
+        "partenaire": str(partner.pk),
+        "du": YEAR_START.isoformat(),
+        "au": YEAR_END.isoformat(),
+        "langue": "fr",
+    }
+
+
+def partners(name: str, expected: str, kwargs: Kwargs = _none, data: Data = _none) -> list[Row]:
+    """The row for the report to the donor viewer's partner and the row for another partner's.
+    The donor viewer finds nothing in the other's wherever it would open its own."""
+    other = expected.split()
+    if other[DONOR] in ("200", "302", "-"):
+        other[DONOR] = "404"
+    return [
+        Row(name, kwargs, expected, where="EUCAP", data=data, query=lambda w: _period(w.partner)),
+        Row(
+            name,
+            kwargs,
+            " ".join(other),
+            where="DDC",
+            data=data,
+            query=lambda w: _period(w.other_partner),
+        ),
+    ]
+
+
+def _session(site: Site, world: World) -> dict[str, object]:
+    return site.uid
+
+
+def _workshop(site: Site, world: World) -> dict[str, object]:
+    return {"pk": site.workshop.pk}
+
+
+def _test(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.test.uid}
+
+
+def _statement(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.statement.uid}
+
+
+def _certificate(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.certificate.uid}
+
+
+def _photo(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.photo.uid}
+
+
+def _session_in_french(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.session.uid, "language": "fr"}
+
+
+def _workshop_in_french(site: Site, world: World) -> dict[str, object]:
+    return {"pk": site.workshop.pk, "language": "fr"}
+
+
+def _user(world: World) -> dict[str, object]:
+    return {"pk": world.account.pk}
+
+
+def _pair(world: World) -> dict[str, object]:
+    return {"kept_uid": world.first.uid, "merged_uid": world.second.uid}
+
+
+def _dismissed_pair(world: World) -> dict[str, object]:
+    return {"first_uid": world.first.uid, "second_uid": world.second.uid}
+
+
+# Statements in the order of USERS: administrator, programme officer, trainer, monitoring,
+# finance, communication, donor viewer, outsider.
+STAFF = "200 200 200 200 200 200 403 403"  # view_programme
+CHANGE = "200 200 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank
+RUN = "200 200 200 403 403 403 403 403"  # run_tests, print_documents
+READ_TESTS = "200 200 200 200 403 403 403 403"  # view_results, view_bank, view_certificates
+PERSONS = "200 200 403 200 403 403 403 403"  # view_persons, export_persons
+STATEMENTS = "200 200 403 200 200 403 403 403"  # view_statements
+POST_ONLY = "405 405 405 405 405 405 405 405"
+EVERYONE = "200 200 200 200 200 200 200 200"  # any_user: one's own account
+ADMIN = "200 403 403 403 403 403 403 403"  # manage_users, view_audit, manage_organisation
+# Two-factor is offered to a role, not granted as a capability (kalan.core.two_factor).
+OFFERED = "200 200 403 403 403 403 403 403"
+PHOTOS = "200 200 403 403 403 200 403 403"  # manage_photos, write_press
+PHOTO_FILES = "200 200 200 200 403 200 403 403"  # the above, write_reports, run_tests
+DASHBOARD = "200 200 403 200 403 200 403 403"  # view_dashboard
+REPORTS = "200 200 403 200 403 403 403 403"  # write_reports
+# write_reports, or view_funded for the report to the donor viewer's own partner (``partners``).
+DONOR_REPORTS = "200 200 403 200 403 403 200 403"
+
+GET: list[Row] = [
+    *row("login", "302 302 302 302 302 302 302 302"),  # signed in already: to the home page
+    *row("logout", POST_ONLY),
+    *row("set_language", "302 302 302 302 302 302 302 302"),
+    *row("home", "200 200 200 200 200 200 302 200"),  # the donor's home is /partenaire/
+    *row("funded_overview", "403 403 403 403 403 403 200 403"),
+    *row("organisation_settings", ADMIN),
+    *row("audit_list", ADMIN),
+    *row("audit_export", ADMIN),
+    *row("user_list", ADMIN),
+    *row("user_create", ADMIN),
+    *row("user_edit", ADMIN, _user),
+    *row("user_password", ADMIN, _user),
+    # The capability is checked before the method: 403 for the others, 405 for the administrator.
+    *row("user_sessions_end", "405 403 403 403 403 403 403 403", _user),
+    *row("account", EVERYONE),
+    *row("account_sessions_end", POST_ONLY),
+    *row("two_factor", OFFERED),
+    # The role is checked before the method, as above.
+    *row("two_factor_enable", "405 405 403 403 403 403 403 403"),
+    *row("two_factor_confirm", "405 405 403 403 403 403 403 403"),
+    *row("two_factor_cancel", "405 405 403 403 403 403 403 403"),
+    *row("two_factor_disable", "405 405 403 403 403 403 403 403"),
+    # No one here has two-factor on: nothing to verify, on to the home page.
+    *row("two_factor_verify", "302 302 302 302 302 302 302 302"),
+    *row("dashboard", DASHBOARD),
+    *row("dashboard_download", DASHBOARD, lambda w: {"chart": "participants", "fmt": "csv"}),
+    *row("dashboard_download", DASHBOARD, lambda w: {"chart": "regions", "fmt": "xlsx"}),
+    *row("plan_list", STAFF),
+    *row("axis_detail", STAFF, lambda w: {"pk": w.axis.pk}),
+    *row("workshop_list", STAFF),
+    *row("workshop_create", CHANGE),
+    *both("workshop_detail", STAFF, _workshop),
+    *both("workshop_edit", CHANGE, _workshop),
+    *both("session_create", CHANGE, _workshop),
+    *both("session_detail", STAFF, _session),
+    *both("session_edit", CHANGE, _session),
+    *both("enroll_existing", POST_ONLY, _session),
+    *both("enroll_new", POST_ONLY, _session),
+    *both(
+        "attendance_toggle",
+        POST_ONLY,
+        lambda s, w: {"uid": s.session.uid, "enrollment_uid": s.newcomer.uid},
+    ),
+    *both("import_upload", CHANGE, _session),
+    *row("import_preview", CHANGE, lambda w: {"uid": w.batch.uid}),
+    *row("person_list", PERSONS),
+    *row("person_detail", PERSONS, lambda w: {"uid": w.sevare.participant.person.uid}),
+    *row("person_export", PERSONS, lambda w: {"fmt": "csv"}),
+    *row("duplicate_list", CHANGE),
+    *row("person_merge", POST_ONLY, _pair),
+    *row("duplicate_dismiss", POST_ONLY, _dismissed_pair),
+    *row("person_merge_undo", POST_ONLY, lambda w: {"uid": w.merge.uid}),
+    *row("bank_list", READ_TESTS),
+    *row("question_create", CHANGE),
+    *row("question_edit", CHANGE, lambda w: {"uid": w.question.uid}),
+    *both("session_tests", READ_TESTS, _session),
+    *both("test_create_from_bank", POST_ONLY, _session),
+    *both("test_create_post_from_pre", POST_ONLY, _session),
+    *both("test_create_copy", POST_ONLY, _session),
+    *both("survey_create", POST_ONLY, _session),
+    *both("test_detail", READ_TESTS, _test),
+    *both("test_open", POST_ONLY, _test),
+    *both("test_close", POST_ONLY, _test),
+    *both("test_live", RUN, _test),
+    *both("test_results", READ_TESTS, _test),
+    *both("results_export", PERSONS, _test),
+    *both("test_print", RUN, _test),
+    *both("test_paper_entry", RUN, _test),
+    *both("sign_in_sheets", RUN, _session),
+    *both(
+        "sign_in_sheet_day",
+        RUN,
+        lambda s, w: {"uid": s.session.uid, "day": s.session.start_date.isoformat()},
+    ),
+    *both("sign_in_sheets_blank", RUN, _session),
+    *both("session_badges", RUN, _session),
+    *both("session_participants_docx", RUN, _session),
+    *both("session_attendance_docx", RUN, _session),
+    *both("session_export", PERSONS, lambda s, w: {"uid": s.session.uid, "fmt": "xlsx"}),
+    *both("session_statements", STATEMENTS, _session),
+    *both("session_statement_preview_xlsx", STATEMENTS, _session),
+    *both("statement_pdf", STATEMENTS, _statement),
+    *both("statement_xlsx", STATEMENTS, _statement),
+    *both("session_certificates", READ_TESTS, _session),
+    *both("certificates_issue", POST_ONLY, _session),
+    *both("certificates_download", READ_TESTS, _session),
+    *both("certificate_download", READ_TESTS, _certificate),
+    *both("certificate_revoke", POST_ONLY, _certificate),
+    *both("session_photos", PHOTOS, _session),
+    *both("photo_captions", POST_ONLY, _photo),
+    *both("photo_family", POST_ONLY, _photo),
+    *both("photo_move", POST_ONLY, _photo),
+    *both("photo_delete", PHOTOS, _photo),  # the page that asks first
+    # The files: for those who publish photos, write the reports that print them, or run the
+    # session (the trainer, in theirs only); finance never needs faces.
+    *both("photo_image", PHOTO_FILES, lambda s, w: {"uid": s.photo.uid, "variant": "image"}),
+    *both("photo_image", PHOTO_FILES, lambda s, w: {"uid": s.photo.uid, "variant": "vignette"}),
+    *both("session_press", PHOTOS, _session_in_french),
+    *both("session_press_redraft", PHOTOS, _session_in_french),
+    *both("session_press_docx", PHOTOS, _session_in_french),
+    *both("session_press_pdf", PHOTOS, _session_in_french),
+    *both("workshop_press", PHOTOS, _workshop_in_french),
+    *both("workshop_press_redraft", PHOTOS, _workshop_in_french),
+    *both("workshop_press_docx", PHOTOS, _workshop_in_french),
+    *both("workshop_press_pdf", PHOTOS, _workshop_in_french),
+    *both("activity_report", REPORTS, _workshop),
+    *both("activity_report_edit", REPORTS, _workshop_in_french),
+    *both(
+        "activity_report_download",
+        REPORTS,
+        lambda s, w: {"pk": s.workshop.pk, "language": "fr", "fmt": "docx"},
+    ),
+    *both(
+        "activity_report_download",
+        REPORTS,
+        lambda s, w: {"pk": s.workshop.pk, "language": "fr", "fmt": "pdf"},
+    ),
+    *both("workshop_targets", CHANGE, _workshop),
+    *row("donor_reports", DONOR_REPORTS),  # no partner asked: the form, for the allowed ones
+    *partners("donor_reports", DONOR_REPORTS),
+    *partners("donor_report_narrative", POST_ONLY),
+    *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "xlsx"}),
+    *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "docx"}),
+    *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "pdf"}),
+]
+
+BY_CHANGE = "- - 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank, certify
+BY_RUN = "- - - 403 403 403 403 403"  # run_tests, mark_attendance
+BY_ADMIN = "- 403 403 403 403 403 403 403"  # manage_users, manage_organisation
+BY_OFFERED = "- - 403 403 403 403 403 403"  # two-factor: administrators, programme officers
+BY_PHOTOS = "- - 403 403 403 - 403 403"  # manage_photos, write_press
+BY_REPORTS = "- - 403 - 403 403 403 403"  # write_reports: never the donor viewer
+BY_ANYONE = "- - - - - - - -"  # one's own account: nobody refused
+PASSWORD = "Mopti-Sévaré-2022-solide"
+
+
+def _caption(site: Site, world: World) -> dict[str, object]:
+    return {f"{site.photo.uid}-caption": "Autre légende", f"{site.photo.uid}-caption_en": "Other"}
+
+
+def _press_text(site: Site, world: World) -> dict[str, object]:
+    return {"title": "Autre titre", "body": "Autre texte.", "signature": ""}
+
+
+def _copy_source(site: Site, world: World) -> dict[str, object]:
+    other = world.segou if site is world.sevare else world.sevare
+    return {"source": str(other.test.pk), "kind": "post"}
+
+
+POST: list[Row] = [
+    *row("workshop_create", BY_CHANGE, data=lambda w: {"axis": w.axis.pk, "title": "Nouveau"}),
+    *both("workshop_edit", BY_CHANGE, _workshop, lambda s, w: {"title": "Autre titre"}),
+    *both("session_create", BY_CHANGE, _workshop, lambda s, w: {"venue": "Ailleurs"}),
+    *both("session_edit", BY_CHANGE, _session, lambda s, w: {"venue": "Ailleurs"}),
+    *both(
+        "enroll_existing",
+        BY_CHANGE,
+        _session,
+        lambda s, w: {"person": str(w.first.uid), "role": "participant"},
+    ),
+    *both(
+        "enroll_new",
+        BY_CHANGE,
+        _session,
+        lambda s, w: {"last_name": "Sow", "first_names": "Ali", "sex": "M", "role": "participant"},
+    ),
+    *both(
+        "attendance_toggle",
+        BY_RUN,
+        lambda s, w: {"uid": s.session.uid, "enrollment_uid": s.newcomer.uid},
+        lambda s, w: {"day": s.session.start_date.isoformat(), "half": "day"},
+    ),
+    *both("import_upload", BY_CHANGE, _session),
+    *row(
+        "import_preview", BY_CHANGE, lambda w: {"uid": w.batch.uid}, lambda w: {"action": "commit"}
+    ),
+    *row("person_merge", BY_CHANGE, _pair),
+    *row("duplicate_dismiss", BY_CHANGE, _dismissed_pair),
+    *row("person_merge_undo", BY_CHANGE, lambda w: {"uid": w.merge.uid}),
+    *row("question_create", BY_CHANGE),
+    *row("question_edit", BY_CHANGE, lambda w: {"uid": w.question.uid}),
+    *both(
+        "test_create_from_bank",
+        BY_RUN,
+        _session,
+        lambda s, w: {
+            "kind": "post",
+            "title": "",
+            "objectives": [str(o.pk) for o in w.objectives],
+            "per_objective": "1",
+            "pass_mark": "60",
+            "scoring": "all",
+        },
+    ),
+    *both("test_create_post_from_pre", BY_RUN, _session),
+    *both("test_create_copy", BY_RUN, _session, _copy_source),
+    *both("survey_create", BY_RUN, _session, lambda s, w: {"title": ""}),
+    *both("test_close", BY_RUN, _test),
+    *both("test_open", BY_RUN, _test),
+    *both("test_paper_entry", BY_RUN, _test),
+    *row("organisation_settings", BY_ADMIN, data=lambda w: {"name": "X"}),
+    *row(
+        "user_create",
+        BY_ADMIN,
+        data=lambda w: {
+            "username": "awa.diarra",
+            "role": "administrator",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    ),
+    *row(
+        "user_edit",
+        BY_ADMIN,
+        _user,
+        lambda w: {"username": w.account.username, "role": "administrator", "is_active": "on"},
+    ),
+    *row(
+        "user_password",
+        BY_ADMIN,
+        _user,
+        lambda w: {"password": PASSWORD, "password_confirm": PASSWORD},
+    ),
+    *row("user_sessions_end", BY_ADMIN, _user),
+    *row("account", BY_ANYONE),
+    *row("account_sessions_end", BY_ANYONE),
+    *row("two_factor_enable", BY_OFFERED),
+    *row("two_factor_confirm", BY_OFFERED, data=lambda w: {"code": "123456"}),
+    *row("two_factor_cancel", BY_OFFERED),
+    *row("two_factor_disable", BY_OFFERED, data=lambda w: {"code": "123456"}),
+    *row("two_factor_verify", BY_ANYONE),
+    # Programme and M&E read the statements; issuing one is finance's (and the administrator's).
+    *both("session_statements", "- 403 403 403 - 403 403 403", _session),
+    *both("certificates_issue", BY_CHANGE, _session, lambda s, w: {"language": "fr"}),
+    *both("certificate_revoke", BY_CHANGE, _certificate, lambda s, w: {"reason": "Erreur"}),
+    *both("session_photos", BY_PHOTOS, _session, lambda s, w: {"photos": [_jpeg("autre.jpg")]}),
+    *both("photo_captions", BY_PHOTOS, _photo, _caption),
+    *both("photo_family", BY_PHOTOS, _photo, lambda s, w: {"family": "0"}),
+    *both("photo_move", BY_PHOTOS, _photo, lambda s, w: {"direction": "down"}),
+    *both("photo_delete", BY_PHOTOS, _photo),
+    *both("session_press", BY_PHOTOS, _session_in_french, _press_text),
+    *both("session_press_redraft", BY_PHOTOS, _session_in_french),
+    *both("workshop_press", BY_PHOTOS, _workshop_in_french, _press_text),
+    *both("workshop_press_redraft", BY_PHOTOS, _workshop_in_french),
+    *both(
+        "activity_report_edit",
+        BY_REPORTS,
+        _workshop_in_french,
+        lambda s, w: {"observations": "Autres.", "recommendations": "Autres."},
+    ),
+    *both(
+        "workshop_targets",
+        BY_CHANGE,
+        _workshop,
+        lambda s, w: {Indicator.PERSONS_TRAINED.value: "99"},
+    ),
+    *partners(
+        "donor_report_narrative",
+        BY_REPORTS,
+        data=lambda w: {"introduction": "Autre.", "conclusions": "Autres."},
+    ),
+]
+
+# Pages that need no account: participants answering a test, anyone checking a certificate.
+ANONYMOUS: dict[str, tuple[Kwargs, int]] = {
+    "take_join": (_none, 200),
+    "take_question": (lambda w: {"n": 1}, 302),  # no test joined yet: back to the join page
+    "take_summary": (_none, 302),
+    "take_submit": (_none, 405),  # a POST only
+    "take_done": (_none, 302),
+    "certificate_verify_form": (_none, 200),
+    "certificate_verify": (lambda w: {"code": w.sevare.certificate.short_code}, 200),
+}
+
+
+# --- reading what came back -----------------------------------------------------------------
+
+
+def _content(response: HttpResponseBase) -> bytes:
+    """The whole body, a streamed one read to its end (the test client then closes it)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return response.content  # type: ignore[attr-defined,no-any-return]
+
+
+def _text(response: HttpResponseBase, data: bytes) -> str:
+    """What a person reads in the response, whatever its format."""
+    kind = response.get("Content-Type", "")
+    if kind.startswith("image/"):
+        return ""  # a photo: re-encoded without metadata, it holds no text
+    if kind.startswith("application/pdf"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    if "spreadsheetml" in kind:
+        book = load_workbook(io.BytesIO(data))
+        return "\n".join(
+            str(cell.value) for sheet in book.worksheets for r in sheet.iter_rows() for cell in r
+        )
+    if "wordprocessingml" in kind:
+        document = docx.Document(io.BytesIO(data))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    return data.decode()
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _contacts_in(text: str, world: World) -> list[str]:
+    flat = _squeezed(text)
+    return [phone for phone in world.phones if _squeezed(phone) in flat]
+
+
+def _model_state() -> dict[str, object]:
+    """Rows and last change of every programme table, the accounts and their two-factor devices,
+    to show a refused POST wrote nothing (the audit journal aside)."""
+    state: dict[str, object] = {
+        # Users have no updated_at: what a refused POST could change of them, field by field.
+        "core.User": sorted(
+            User.objects.values_list(
+                "pk",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "partner_id",
+                "is_active",
+                "is_superuser",
+                "password",
+                "sessions_key",
+            )
+        ),
+        "core.User.assigned_sessions": sorted(
+            Session.trainers.through.objects.values_list("session_id", "user_id")
+        ),
+    }
+    for model in apps.get_models():
+        if model._meta.app_label not in {
+            "core",
+            "people",
+            "plans",
+            "workshops",
+            "assessments",
+            "documents",
+            "reports",
+            "otp_totp",
+        } or model._meta.model_name in {"user", "auditentry"}:
+            continue
+        rows = model._default_manager.all()
+        if hasattr(model, "all_objects"):
+            rows = model.all_objects.all()
+        last = None
+        if any(f.name == "updated_at" for f in model._meta.get_fields()):
+            last = rows.aggregate(last=Max("updated_at"))["last"]
+        state[model._meta.label] = (rows.count(), last)
+    return state
+
+
+def _project_url_names() -> set[str]:
+    def walk(patterns: list[Any]) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_every_url_name_of_the_project_has_a_row() -> None:
+    names = _project_url_names()
+    in_get = {r.name for r in GET}
+    covered = in_get | set(ANONYMOUS)
+    missing = sorted(names - covered)
+    assert not missing, (
+        "URL names with no row in tests/core/test_role_matrix.py; add each to GET (and to POST "
+        f"if it takes a form) with the status of every role: {missing}"
+    )
+    assert not in_get - names, f"rows for names the project no longer has: {in_get - names}"
+    assert not set(ANONYMOUS) & in_get
+    # Every address that takes a POST says who may send it.
+    post_only = {r.name for r in GET if r.expected == POST_ONLY} - {"logout"}
+    assert post_only <= {r.name for r in POST}, post_only - {r.name for r in POST}
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_each_role_gets_what_the_table_says_on_every_page(
+    who: str, world: World, request: pytest.FixtureRequest, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    wrong = []
+    for line in GET:
+        response = client.get(line.url(world))
+        data = _content(response)
+        expected = line.status(who)
+        if str(response.status_code) != expected:
+            wrong.append(f"{line.label}: {response.status_code}, expected {expected}")
+        elif response.status_code == 200 and who in NO_CONTACTS:
+            shown = _contacts_in(_text(response, data), world)
+            if shown:
+                wrong.append(f"{line.label}: shows the phones {shown}")
+    assert not wrong, f"{who}:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_a_refused_post_answers_403_or_404_and_changes_nothing(
+    who: str, world: World, request: pytest.FixtureRequest, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(request.getfixturevalue(who))
+    wrong = []
+    before = _model_state()
+    for line in POST:
+        expected = line.status(who)
+        if expected == "-":
+            continue
+        response = client.post(line.url(world), line.data(world))
+        if str(response.status_code) != expected:
+            wrong.append(f"{line.label}: {response.status_code}, expected {expected}")
+        if _model_state() != before:
+            wrong.append(f"{line.label}: the POST changed the data")
+            before = _model_state()
+    assert not wrong, f"{who}:\n  " + "\n  ".join(wrong)
+
+
+def test_participant_and_public_pages_open_without_an_account(world: World) -> None:
+    client = Client()
+    for name, (kwargs, expected) in ANONYMOUS.items():
+        response = client.get(reverse(name, kwargs=kwargs(world)))
+        assert response.status_code == expected, name
+        if expected == 302:
+            assert not response["Location"].startswith(reverse("login")), name
+        assert not _contacts_in(response.content.decode(), world), name
+
+
+def test_every_other_page_sends_an_anonymous_visitor_to_the_login_page(world: World) -> None:
+    client = Client()
+    for line in GET:
+        if line.name in ("login", "set_language"):
+            continue
+        response = client.get(line.url(world))
+        assert response.status_code == 302, line.label
+        assert response["Location"].startswith(f"{reverse('login')}?next="), line.label
+
+
+def test_the_donor_viewer_sees_figures_and_no_person(
+    world: World, donor_viewer: User, client_for: Callable[[User], Client]
+) -> None:
+    response = client_for(donor_viewer).get(reverse("funded_overview"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert world.sevare.workshop.title in page
+    assert world.segou.workshop.title not in page  # not funded by its partner
+    assert "Participants formés" in page
+    # Sévaré: its participant and the newcomer were present every day, both men or women.
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    assert figures["Participants formés"] == "2"
+    assert figures["Sessions tenues"] == "1"
+    lowered = page.lower()
+    for person in world.persons:
+        assert person.last_name.lower() not in lowered, person.last_name
+        assert person.first_names.lower() not in lowered, person.first_names
+        if person.service_number:
+            assert person.service_number not in page, person.service_number
+    assert not _contacts_in(page, world)
+
+
+def test_the_donor_viewer_reads_the_reports_of_its_partner_only(
+    world: World, donor_viewer: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(donor_viewer)
+    for query in ({}, _period(world.partner)):
+        response = client.get(reverse("donor_reports"), query)
+        page = response.content.decode()
+        assert response.status_code == 200, query
+        assert str(world.partner) in page, query
+        # Neither in the partner's choices nor among the reports already written.
+        assert str(world.other_partner) not in page, query
+        assert world.other_partner.name not in page, query
+        assert world.segou.workshop.title not in page, query

@@ -1,0 +1,234 @@
+"""One source of numbers: on the demo data, every document that leaves Kalan about the workshop
+says the same persons trained, women, person-days, attendance rate and mean gain.
+
+Read back from each: the activity report (Word), the donor report (Excel and Word), the
+dashboard's data and the press release's draft (which states only persons and women). Then the
+figures against the pages that computed them first: ``figures.learning`` against the results page
+of the Sévaré session (``session_results``), ``figures.budget`` against the statements issued.
+
+The demo is loaded once for this module, inside a transaction rolled back at its end; each test
+runs in a savepoint of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import docx
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from openpyxl import load_workbook
+
+from kalan.assessments.selectors import session_results
+from kalan.core.models import User
+from kalan.demo.programme import demo_load
+from kalan.documents.models import PaymentStatement
+from kalan.documents.statements import statement_issue
+from kalan.plans.models import Partner
+from kalan.reports import figures
+from kalan.reports.activity import activity_document
+from kalan.reports.dashboard import dashboard_get
+from kalan.reports.donor import donor_document
+from kalan.reports.press import PressSubject, press_draft
+from kalan.workshops.models import Attendance, Session, Workshop
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {"start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31)}
+
+
+@dataclass(frozen=True)
+class Demo:
+    workshop: Workshop
+    partner: Partner
+    sevare: Session
+    segou: Session
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[Demo]:
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            demo_load()
+        workshop = Workshop.objects.get()
+        sevare, segou = workshop.sessions.order_by("start_date")
+        finance = User.objects.get(username="finances")
+        statement_issue(session=sevare, by=finance)
+        # A day marked after the statement: the next one is the one that counts.
+        absent = (
+            sevare.enrollments.exclude(attendances__day=sevare.start_date)
+            .filter(role="participant")
+            .first()
+        )
+        assert absent is not None
+        Attendance.objects.create(enrollment=absent, day=sevare.start_date)
+        statement_issue(session=sevare, by=finance)
+        statement_issue(session=segou, by=finance)
+        yield Demo(workshop=workshop, partner=Partner.objects.get(), sevare=sevare, segou=segou)
+        transaction.set_rollback(True)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What one document says, as it prints it (rates in percent, one decimal)."""
+
+    persons_trained: int
+    women: int
+    person_days: float | None = None
+    attendance_rate: float | None = None
+    mean_gain: float | None = None
+
+
+def _number(text: str) -> float:
+    return float(
+        text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    )
+
+
+def _docx_rows(data: bytes) -> dict[str, str]:
+    document = docx.Document(io.BytesIO(data))
+    return {
+        row.cells[0].text: row.cells[1].text
+        for table in document.tables
+        for row in table.rows
+        if len(row.cells) >= 2
+    }
+
+
+def _percent(text: str) -> float:
+    return _number(text.split("%")[0])
+
+
+def said_by_activity_report(demo: Demo) -> Said:
+    rows = _docx_rows(activity_document(workshop=demo.workshop, language="fr", fmt="docx"))
+    return Said(
+        persons_trained=int(_number(rows["Personnes formées"])),
+        women=int(_number(rows["Femmes"].split("(")[0])),
+        person_days=_number(rows["Jours-personnes"]),
+        attendance_rate=_percent(rows["Taux de présence"]),
+        mean_gain=_percent(rows["Gain normalisé moyen"]),
+    )
+
+
+def said_by_donor_workbook(demo: Demo) -> Said:
+    data = donor_document(partner=demo.partner, language="fr", fmt="xlsx", **PERIOD)
+    sheet = load_workbook(io.BytesIO(data))["Indicateurs"]
+    total = {row[1]: row[2] for row in sheet.iter_rows(values_only=True) if row[0] == "Total"}
+    return Said(
+        persons_trained=total["Personnes formées"],
+        women=total["Femmes formées"],
+        person_days=total["Jours-personnes"],
+        attendance_rate=round(total["Taux de présence"], 1),
+        mean_gain=round(total["Gain normalisé moyen"], 1),
+    )
+
+
+def said_by_donor_narrative(demo: Demo) -> Said:
+    rows = _docx_rows(donor_document(partner=demo.partner, language="fr", fmt="docx", **PERIOD))
+    return Said(
+        persons_trained=int(_number(rows["Personnes formées"])),
+        women=int(_number(rows["Femmes formées"])),
+        person_days=_number(rows["Jours-personnes"]),
+        attendance_rate=_percent(rows["Taux de présence"]),
+        mean_gain=_percent(rows["Gain normalisé moyen"]),
+    )
+
+
+def said_by_dashboard(demo: Demo) -> Said:
+    board = dashboard_get(scope=figures.Scope(workshop_id=demo.workshop.pk))
+    rate, gain = board.figures.attendance_rate, board.learning.mean_normalised_gain
+    assert rate is not None and gain is not None
+    return Said(
+        persons_trained=board.figures.persons_trained,
+        women=board.figures.women,
+        person_days=board.figures.person_days,
+        attendance_rate=round(100 * rate, 1),
+        mean_gain=round(100 * gain, 1),
+    )
+
+
+def said_by_press_release(demo: Demo) -> Said:
+    body = press_draft(subject=PressSubject.of_workshop(demo.workshop), language="fr").body
+    found = re.search(r"réuni [^(]*\((\d+)\) participants, dont [^(]*\((\d+)\) femmes", body)
+    assert found, body
+    return Said(persons_trained=int(found[1]), women=int(found[2]))
+
+
+def test_every_document_says_the_same_numbers(demo: Demo) -> None:
+    reference = said_by_activity_report(demo)
+    # The demo: 80 OPJ trained in two sessions, 13 of them women; one absence was corrected.
+    assert (reference.persons_trained, reference.women) == (80, 13)
+    assert reference.person_days == 236
+    for source in (said_by_donor_workbook, said_by_donor_narrative, said_by_dashboard):
+        assert source(demo) == reference, source.__name__
+    press = said_by_press_release(demo)
+    assert (press.persons_trained, press.women) == (reference.persons_trained, reference.women)
+
+
+def test_learning_says_what_the_results_page_says(demo: Demo) -> None:
+    page = session_results(session=demo.sevare)
+    learned = figures.learning(scope=figures.Scope(session_id=demo.sevare.pk))
+    assert page.pre is not None and page.post is not None
+    assert learned.pre_copies == page.pre.copies == 39
+    assert learned.post_copies == page.post.copies
+    assert learned.pre_mean == pytest.approx(page.pre.mean_percent)
+    assert learned.post_mean == pytest.approx(page.post.mean_percent)
+    assert learned.post_pass_share == pytest.approx(page.post.pass_share)
+    assert learned.paired == len(page.matched)
+    individual = [p.normalised_gain for p in page.matched if p.normalised_gain is not None]
+    assert learned.mean_normalised_gain == pytest.approx(sum(individual) / len(individual))
+    for kind, test_results in (("pre", page.pre), ("post", page.post)):
+        on_page = {objective.code: objective.percent for objective in test_results.objectives}
+        in_figures = {
+            line.code: (line.pre_percent if kind == "pre" else line.post_percent)
+            for line in learned.by_objective
+        }
+        assert in_figures == pytest.approx(on_page), kind
+    # The workshop's figures are those of its one assessed session.
+    whole = figures.learning(scope=figures.Scope(workshop_id=demo.workshop.pk))
+    assert whole == learned
+
+
+def test_budget_counts_the_latest_statement_of_each_session(demo: Demo) -> None:
+    latest = {
+        session: PaymentStatement.objects.filter(session=session).order_by("-created_at", "-pk")[0]
+        for session in (demo.sevare, demo.segou)
+    }
+    assert PaymentStatement.objects.filter(session=demo.sevare).count() == 2
+    found = figures.budget(scope=figures.Scope(workshop_id=demo.workshop.pk))
+    assert found.per_diem_paid == sum(statement.total for statement in latest.values())
+    assert found.sessions_with_statement == 2
+    # The first Sévaré statement, now outdated, is not added to the second.
+    first = PaymentStatement.objects.filter(session=demo.sevare).order_by("created_at", "pk")[0]
+    assert first.total < latest[demo.sevare].total
+    assert [(f.partner, f.amount) for f in found.funders] == [("EUCAP Sahel Mali", 11_500_000)]
+    per_workshop = figures.budget_per_workshop(scope=figures.Scope(partner_id=demo.partner.pk))
+    assert per_workshop[demo.workshop.pk] == found
+
+
+def test_totals_added_up_from_the_workshops_are_those_asked_at_once(demo: Demo) -> None:
+    scope = figures.Scope(partner_id=demo.partner.pk, **PERIOD)
+    assert figures.participation_per(scope=scope, per="session", total=True)[
+        None
+    ] == figures.participation(scope=scope)
+    assert figures.participation_per(scope=scope, per="workshop", total=True)[
+        None
+    ] == figures.participation(scope=scope)
+    learned = figures.learning_per(scope=scope, per="session", objectives=True, total=True)[None]
+    at_once = figures.learning(scope=scope)
+    assert learned.mean_normalised_gain == pytest.approx(at_once.mean_normalised_gain)
+    assert learned.pre_mean == pytest.approx(at_once.pre_mean)
+    assert (learned.paired, learned.post_passed, learned.by_objective) == (
+        at_once.paired,
+        at_once.post_passed,
+        at_once.by_objective,
+    )
+    assert figures.satisfaction_per(scope=scope, per="session", total=True)[
+        None
+    ] == figures.satisfaction(scope=scope)
+    assert figures.budget_per_workshop(scope=scope, total=True)[None] == figures.budget(scope=scope)
