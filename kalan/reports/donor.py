@@ -48,6 +48,7 @@ from kalan.reports.compose import (
     percent,
 )
 from kalan.reports.models import DonorReport, Indicator, Target
+from kalan.reports.templatetags.press_text import at_the, capfirst_the
 from kalan.workshops.models import Session, Workshop
 
 Format = Literal["xlsx", "docx", "pdf"]
@@ -384,14 +385,10 @@ def donor_report(facts: DonorFacts) -> Report:
         Para(
             introduction
             or _(
-                "%(organisation)s rend compte à %(partner)s des ateliers financés dont les "
+                "%(organisation)s rend compte %(to_partner)s des ateliers financés dont les "
                 "sessions ont commencé %(period)s."
             )
-            % {
-                "organisation": organisation.name if organisation else "",
-                "partner": partner.name,
-                "period": period,
-            }
+            % _intro_names(organisation=organisation, partner=partner, period=period)
         ),
     )
     report.add(Heading(_("2. Synthèse")))
@@ -520,3 +517,18 @@ def donor_filename(
     *, partner: Partner, start: dt.date, end: dt.date, language: str, fmt: Format
 ) -> str:
     return f"kalan-rapport-partenaire-{partner.pk}-{start:%Y%m%d}-{end:%Y%m%d}-{language}.{fmt}"
+
+
+def _intro_names(
+    *, organisation: Organisation | None, partner: Partner, period: str
+) -> dict[str, str]:
+    """The names of the introduction with the articles French gives them: « La Commission… rend
+    compte à la Mission EUCAP Sahel Mali »; English takes them bare."""
+    name = organisation.name if organisation else ""
+    if not (translation.get_language() or "fr").startswith("fr"):
+        return {"organisation": name, "to_partner": partner.name, "period": period}
+    return {
+        "organisation": capfirst_the(name) if name else "",
+        "to_partner": at_the(partner.name),
+        "period": period,
+    }
