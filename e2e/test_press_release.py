@@ -93,6 +93,10 @@ def test_the_communication_officer_writes_the_release_and_downloads_it_in_word(
     expect(page.locator(f"#photo-{photo.uid} .badge.family")).to_have_text("Photo de famille")
     thumbnail = page.locator(f"#photo-{photo.uid} img")
     expect(thumbnail).to_be_visible()
+    # The thumbnail is lazy-loaded: wait until the browser has decoded it, then read its size.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert thumbnail.evaluate("img => img.naturalWidth") == 320
     _screenshot(page, "press-photos.png")
 
