@@ -95,7 +95,8 @@ def build() -> tuple[Any, dict[int, Any]]:
 
     call_command("migrate", verbosity=0, interactive=False)
 
-    user = User.objects.create_user(username="bench", password="bench-password-1")
+    # A programme officer: the role that opens and runs session pages (kalan/core/roles.py).
+    user = User.objects.create_user(username="bench", password="bench-password-1", role="programme")
     mali = Place.objects.get(kind=Place.Kind.COUNTRY)
     organisation = Organisation.objects.create(
         name="Commission nationale des droits de l’homme", acronym="CNDH", country=mali
