@@ -23,7 +23,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
 from kalan.core.selectors import organisation_current
 from kalan.documents.layout import BODY, FONT_BOLD, SMALL, TITLE, build_pdf, fr
-from kalan.documents.word import _document, _save
+from kalan.documents.word import word_document, word_save
 from kalan.reports.models import Language, Photo, PressRelease
 from kalan.reports.press import press_paragraphs, press_photo_caption
 
@@ -82,7 +82,7 @@ def press_release_pdf(*, release: PressRelease) -> bytes:
 
 def press_release_docx(*, release: PressRelease) -> bytes:
     """The same release in Word: title, photo and caption, text, signature."""
-    document = _document(organisation=organisation_current())
+    document = word_document(organisation=organisation_current())
     title = document.add_heading(_typeset(release, release.title), level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     data = _photo_bytes(release.photo)
@@ -104,4 +104,4 @@ def press_release_docx(*, release: PressRelease) -> bytes:
         signature = document.add_paragraph()
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         signature.add_run(_typeset(release, release.signature)).bold = True
-    return _save(document)
+    return word_save(document)

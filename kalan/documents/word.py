@@ -29,7 +29,7 @@ from kalan.workshops.models import Attendance, Enrollment, Session
 from kalan.workshops.selectors import session_roster
 
 
-def _document(*, organisation: Organisation | None, landscape: bool = False) -> DocxDocument:
+def word_document(*, organisation: Organisation | None, landscape: bool = False) -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -74,7 +74,7 @@ def _table(document: DocxDocument, rows: Sequence[Sequence[str]], *, font_size: 
     properties.append(repeat)
 
 
-def _save(document: DocxDocument) -> bytes:
+def word_save(document: DocxDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -94,7 +94,7 @@ def participants_docx(*, session: Session, user: User | AnonymousUser | None) ->
     """The participants of the session, numbered; then facilitators and others if any."""
     phone = bool(user is not None and user.has_perm("kalan.view_contacts"))
     people = session_people(session=session)
-    document = _document(organisation=organisation_current())
+    document = word_document(organisation=organisation_current())
     title = document.add_heading(_("Liste des participants"), level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(_session_line(session))
@@ -119,7 +119,7 @@ def participants_docx(*, session: Session, user: User | AnonymousUser | None) ->
             rows.append([str(n), name, enrollment.get_role_display(), *rest])
         _table(document, rows)
     document.add_paragraph(fr(_("Total : %(count)s participants.") % {"count": len(participants)}))
-    return _save(document)
+    return word_save(document)
 
 
 def _days(value: float) -> str:
@@ -131,7 +131,7 @@ def attendance_summary_docx(*, session: Session) -> bytes:
     """Per participant: a mark per day (or half-day) and days present over days; per column, the
     number present."""
     roster = session_roster(session=session)
-    document = _document(organisation=organisation_current(), landscape=True)
+    document = word_document(organisation=organisation_current(), landscape=True)
     title = document.add_heading(_("Récapitulatif des présences"), level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(_session_line(session))
@@ -180,4 +180,4 @@ def attendance_summary_docx(*, session: Session) -> bytes:
             }
         )
     )
-    return _save(document)
+    return word_save(document)

@@ -34,8 +34,7 @@ from kalan.documents import layout
 
 # The Word document with the institution's name in its header, and its writer: the same
 # helpers as the participant lists (kalan.documents.word), so both look alike.
-from kalan.documents.word import _document as word_document
-from kalan.documents.word import _save as word_save
+from kalan.documents.word import word_document, word_save
 
 # --- numbers in the report's language ------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from kalan.reports.figures import funded_workshops
 def funded_overview(request: HttpRequest) -> HttpResponse:
     """A donor viewer's page: the workshops its partner funds, in figures, never a person."""
     partner = getattr(request.user, "partner", None)
-    if partner is None:  # an administrator holds view_funded only through a role; not a donor
+    if partner is None:  # the database ties a donor viewer to a partner; never reached
         raise Http404
     return render(
         request,
