@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the data folder and its secret key, as the `kalan` command does before a command.
+
+    pytest-django has read the settings already, before the key existed on a fresh folder (the
+    CI's): the key is read again now that it does, so the run signs with a plain string.
+    """
+    from django.conf import settings
+
+    from kalan.core.datadir import DataDirError, prepare_data_dir, secret_key_setting
+
+    try:
+        folder = prepare_data_dir(Path(settings.DATA_DIR))
+    except DataDirError as error:
+        raise pytest.UsageError(str(error)) from None
+    settings.SECRET_KEY = secret_key_setting(folder)
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 ``document_pack_40_s`` is the median wall time (REPEAT runs after one warm-up) of producing, for
 the bench's 40-participant session of ``bench/run.py``: the sign-in sheets of its 3 days
-(``kalan.documents.sheets``), the per-diem payment statement PDF, lines computed from attendance
-(``kalan.documents.statements``), the 40 certificates in one PDF (``certificates``) and the badges
+(``kalan.workshops.sheets``), the per-diem payment statement PDF, lines computed from attendance
+(``kalan.finance.statements``), the 40 certificates in one PDF (``certificates``) and the badges
 (``badges``). The certificates are issued before the clock starts (a one-time write, not paper);
 the session's rule is lowered to 60 % so that all 40 earn one (the bench's attendance leaves some
 a day short). Each PDF is read back with pypdf, so that a fast empty file is no result.
@@ -37,9 +37,9 @@ class PackFigures:
 
 def _renderer(module: str, name: str, missing: list[str]) -> Callable[..., bytes] | None:
     try:
-        return getattr(importlib.import_module(f"kalan.documents.{module}"), name)
+        return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
-        missing.append(f"kalan.documents.{module}.{name}")
+        missing.append(f"{module}.{name}")
         return None
 
 
@@ -50,12 +50,12 @@ def _pages(data: bytes) -> int:
 
 
 def measure_document_pack(session: Any, user: Any) -> PackFigures:
-    from kalan.core.selectors import organisation_current
-    from kalan.documents.certificates import (
+    from kalan.certificates.services import (
         certificates_issue,
         certificates_of_session,
         certificates_pdf,
     )
+    from kalan.core.selectors import organisation_current
     from kalan.workshops.models import Session
 
     Session.objects.filter(pk=session.pk).update(certificate_min_percent=60)
@@ -63,10 +63,10 @@ def measure_document_pack(session: Any, user: Any) -> PackFigures:
     certificates_issue(session=session, by=user)
 
     missing: list[str] = []
-    sheets = _renderer("sheets", "sign_in_sheets_pdf", missing)
-    lines_of = _renderer("statements", "statement_lines", missing)
-    statement = _renderer("statements", "statement_pdf", missing)
-    badges = _renderer("badges", "badges_pdf", missing)
+    sheets = _renderer("kalan.workshops.sheets", "sign_in_sheets_pdf", missing)
+    lines_of = _renderer("kalan.finance.statements", "statement_lines", missing)
+    statement = _renderer("kalan.finance.statements", "statement_pdf", missing)
+    badges = _renderer("kalan.workshops.badges", "badges_pdf", missing)
 
     def pack() -> dict[str, bytes]:
         produced: dict[str, bytes] = {}

@@ -102,10 +102,10 @@ def build_programme(*, seed: int = 7) -> tuple[Any, int]:
     from django.utils import timezone
 
     from kalan.assessments.models import Answer, Submission, Test, TestQuestion
-    from kalan.core.models import Organisation
-    from kalan.documents.models import PaymentStatement
-    from kalan.people.models import Person, Place
-    from kalan.plans.models import Axis, Partner, StrategicPlan
+    from kalan.core.models import Organisation, Partner, Place
+    from kalan.finance.models import PaymentStatement
+    from kalan.people.models import Person
+    from kalan.plans.models import Axis, StrategicPlan
     from kalan.workshops.models import Attendance, Enrollment, Funding, Session, Workshop
 
     rng = random.Random(seed)

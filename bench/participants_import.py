@@ -54,7 +54,7 @@ def sheet_write(path: Path, *, prefix: str) -> Path:
 
 def session_for_import(label: str) -> Any:
     """A session large enough for the sheet, in a workshop of its own."""
-    from kalan.people.models import Place
+    from kalan.core.models import Place
     from kalan.plans.models import Axis
     from kalan.workshops import services
 
@@ -76,11 +76,11 @@ def session_for_import(label: str) -> Any:
 
 def measure_import(folder: Path, *, label: str, prefix: str) -> float:
     """Seconds to read, plan and commit a fresh 10,000-row sheet (every row a new person)."""
-    from kalan.people.importing.columns import mapping_guess
-    from kalan.people.importing.plan import import_plan
-    from kalan.people.importing.reader import table_read
-    from kalan.people.importing.service import import_commit
     from kalan.people.models import Person
+    from kalan.workshops.importing.columns import mapping_guess
+    from kalan.workshops.importing.plan import import_plan
+    from kalan.workshops.importing.reader import table_read
+    from kalan.workshops.importing.service import import_commit
 
     path = sheet_write(folder / f"import-{label}.xlsx", prefix=prefix)
     session = session_for_import(label)

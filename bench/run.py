@@ -87,8 +87,8 @@ def build() -> tuple[Any, dict[int, Any]]:
     """A user and one session per size: 3 days, every participant enrolled and marked."""
     from django.core.management import call_command
 
-    from kalan.core.models import Organisation, User
-    from kalan.people.models import Corps, Person, Place, Unit
+    from kalan.core.models import Organisation, Place, User
+    from kalan.people.models import Corps, Person, Unit
     from kalan.plans.models import Axis, StrategicPlan
     from kalan.workshops import services
     from kalan.workshops.models import Attendance, Enrollment
@@ -229,6 +229,7 @@ def export_child() -> int:
     configure(Path(os.environ["KALAN_DATA_DIR"]))
 
     from kalan.core.models import User
+    from kalan.core.render import spreadsheets
     from kalan.people import exports
 
     # Unsaved, active superuser: every permission, so the contact columns are in the file too.
@@ -240,14 +241,14 @@ def export_child() -> int:
     counted = 0
     source = table.rows
 
-    def counting() -> Iterator[Sequence[exports.CellValue]]:
+    def counting() -> Iterator[Sequence[spreadsheets.CellValue]]:
         nonlocal counted
         for row in source:
             counted += 1
             yield row
 
     table.rows = counting()
-    response = exports.export_response(table=table, fmt="xlsx", filename="bench.xlsx")
+    response = spreadsheets.export_response(table=table, fmt="xlsx", filename="bench.xlsx")
     size = 0
     for chunk in response:  # the whole stream, as the server sends it
         size += len(chunk)
@@ -343,7 +344,8 @@ def build_registry(count: int, *, seed: int = 2022) -> int:
 
     from django.db.models import Max
 
-    from kalan.people.models import Corps, Person, Place, Unit
+    from kalan.core.models import Place
+    from kalan.people.models import Corps, Person, Unit
 
     rng = random.Random(seed)
     corps_list = list(Corps.objects.prefetch_related("ranks").order_by("order")[:4])

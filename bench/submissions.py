@@ -67,8 +67,8 @@ def build_plan() -> Plan:
 
     from kalan.assessments import services
     from kalan.assessments.models import Choice, CurriculumObjective, Module, Question
-    from kalan.core.models import Organisation
-    from kalan.people.models import Person, Place
+    from kalan.core.models import Organisation, Place
+    from kalan.people.models import Person
     from kalan.plans.models import Axis, StrategicPlan
     from kalan.workshops import services as workshop_services
     from kalan.workshops.models import Enrollment

@@ -125,8 +125,7 @@ def reference_data(transactional_db: None) -> None:
 @pytest.fixture
 def programme(reference_data: None) -> Any:
     """The CNDH with its 2020-2022 plan and axis 3, which every workshop hangs from."""
-    from kalan.core.models import Organisation
-    from kalan.people.models import Place
+    from kalan.core.models import Organisation, Place
     from kalan.plans.models import Axis, StrategicPlan
 
     organisation = Organisation.objects.create(
@@ -187,7 +186,8 @@ def sevare_session(programme: Any, officer: Any) -> Any:
     Built through the services, as the pages would build it. Names are long on purpose: a roster
     must stay usable on a phone with « KONATÉ Mahamadou Abdoulaye Ousmane ».
     """
-    from kalan.people.models import Corps, Place
+    from kalan.core.models import Place
+    from kalan.people.models import Corps
     from kalan.people.services import person_create
     from kalan.workshops import services
 

@@ -24,7 +24,7 @@ def test_officer_prints_certificates_and_a_visitor_verifies_one(
     officer: Any,
     sevare_session: Any,
 ) -> None:
-    from kalan.documents.models import Certificate
+    from kalan.certificates.models import Certificate
     from kalan.workshops import services
 
     # Four of the twelve officers attend all three days: the rule (100 %) gives them a

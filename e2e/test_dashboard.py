@@ -36,7 +36,8 @@ def monitoring_officer(transactional_db: None) -> Any:
 @pytest.fixture
 def segou_session(sevare_session: Any, officer: Any) -> Any:
     """A second session of the workshop, in Ségou in February 2023: four police officers came."""
-    from kalan.people.models import Corps, Place
+    from kalan.core.models import Place
+    from kalan.people.models import Corps
     from kalan.people.services import person_create
     from kalan.workshops import services
 

@@ -21,7 +21,8 @@ SCREENSHOTS = Path("/tmp/k")  # noqa: S108 (looked at by hand after the run; not
 @pytest.fixture
 def segou_session(sevare_session: Any, officer: Any) -> Any:
     """Another trainer's session, in Ségou, with its own participants."""
-    from kalan.people.models import Corps, Place
+    from kalan.core.models import Place
+    from kalan.people.models import Corps
     from kalan.people.services import person_create
     from kalan.workshops import services
 
@@ -104,9 +105,9 @@ def test_a_trainer_opens_their_session_and_finds_nothing_at_another_ones(
 def test_a_donor_viewer_sees_the_figures_of_what_its_partner_funds_and_no_person(
     page: Any, page_errors: list[str], live_server: Any, sevare_session: Any, segou_session: Any
 ) -> None:
+    from kalan.core.models import Partner
     from kalan.core.roles import Role
     from kalan.people.models import Person
-    from kalan.plans.models import Partner
     from kalan.workshops.models import Funding
 
     partner = Partner.objects.create(name="EUCAP Sahel Mali", acronym="EUCAP")

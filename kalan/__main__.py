@@ -5,18 +5,35 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = [
-    ("serve", "Servir Kalan (serveur WSGI de production, fichiers statiques compris)"),
-    ("migrate", "Créer ou mettre à jour la base de données"),
-    ("demo", "Charger le programme de démonstration (atelier de Sévaré, 2022)"),
-    ("bank", "Banque de questions : « kalan bank load » charge ou met à jour le curriculum"),
-    ("createuser", "Créer un compte utilisateur"),
-    ("changepassword", "Changer le mot de passe d’un compte"),
-    ("backup", "Sauvegarder la base et les fichiers (chiffré, --keep N pour élaguer)"),
-    ("restore", "Restaurer une sauvegarde dans un dossier vide et la vérifier"),
-    ("check", "Vérifier l’installation"),
-    ("dbshell", "Ouvrir la console de la base de données"),
-]
+from kalan.core.datadir import DataDirError, prepare_data_dir
+
+# The Django commands a Kalan user needs, after Kalan's own (`kalan help --all` lists the rest).
+DJANGO_COMMANDS = ("migrate", "changepassword", "check", "dbshell")
+# Commands that neither need the data folder nor should make it: help, a read-only check, and
+# restore, which fills a folder of its own (--data-dir) that must be empty.
+WITHOUT_DATA_DIR = {"help", "--version", "check", "restore"}
+
+
+def commands() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Every command of a ``kalan.*`` app, and DJANGO_COMMANDS: (name, summary) pairs."""
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()  # reads the settings only: makes no folder, needs no key
+    found = get_commands()
+    own = sorted(name for name, app in found.items() if app.startswith("kalan."))
+    django_own = [name for name in DJANGO_COMMANDS if name not in own]
+
+    def described(names: list[str]) -> list[tuple[str, str]]:
+        return [(name, summary(load_command_class(found[name], name).help)) for name in names]
+
+    return described(own), described(django_own)
+
+
+def summary(help_text: str) -> str:
+    """The first line of a command's ``help``, French part only (Kalan writes "fr / en")."""
+    lines = help_text.strip().splitlines()
+    return lines[0].split(" / ")[0].strip() if lines else ""
 
 
 def usage() -> str:
@@ -28,9 +45,16 @@ def usage() -> str:
         "",
         "Commandes :",
     ]
-    lines += [f"  {name:<16}{text}" for name, text in COMMANDS]
+    own, django_own = commands()
+    lines += [f"  {name:<16}{text}" for name, text in own]
+    lines += ["", "Commandes de Django / Django commands :"]
+    lines += [f"  {name:<16}{text}" for name, text in django_own]
     lines += ["", "  kalan help --all   toutes les commandes (Django comprises)"]
     return "\n".join(lines)
+
+
+def needs_data_dir(args: list[str]) -> bool:
+    return not (args[0] in WITHOUT_DATA_DIR or "-h" in args or "--help" in args)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,6 +66,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[1:] == ["help", "--all"]:
         argv = ["kalan", "help"]
+    if needs_data_dir(argv[1:]):
+        # Before Django reads the settings, so that they find the key this makes.
+        try:
+            prepare_data_dir()
+        except DataDirError as error:
+            sys.exit(f"kalan : {error}")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

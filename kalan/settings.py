@@ -2,18 +2,20 @@
 
 Every value has a default that lets a fresh checkout run on a laptop with no network:
 SQLite in the data folder, a secret key generated into that folder on first run, French first.
+Importing it makes nothing: the folder and the key are made by kalan.core.datadir.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from kalan.core.datadir import STATIC_FOLDER, data_dir_path, secret_key_setting
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -50,34 +52,10 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def data_dir() -> Path:
-    path = Path(envstr("DATA_DIR", "var")).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def secret_key(folder: Path) -> str:
-    """The key from the environment, else the one kept in the data folder (made on first run).
-
-    The file is readable by its owner only; it never lives in the repository.
-    """
-    given = envstr("SECRET_KEY")
-    if given:
-        return given
-    path = folder / "secret_key"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-DATA_DIR = data_dir()
-SECRET_KEY = secret_key(DATA_DIR)
+# Only paths and reads here: the folder and the key are made by kalan.core.datadir's
+# prepare_data_dir(), called by the `kalan` command, the WSGI entry point and the test run.
+DATA_DIR = data_dir_path()
+SECRET_KEY = secret_key_setting(DATA_DIR)
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -99,6 +77,9 @@ INSTALLED_APPS = [
     "kalan.plans",
     "kalan.workshops",
     "kalan.assessments",
+    "kalan.certificates",
+    "kalan.finance",
+    # No models left: kept for the migrations of databases made before issue 10.
     "kalan.documents",
     "kalan.reports",
     "kalan.demo",
@@ -200,8 +181,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
+STATIC_ROOT = DATA_DIR / STATIC_FOLDER  # made by prepare_data_dir(): WhiteNoise warns if missing
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -212,7 +192,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Participant lists: what an upload may weigh and hold (kalan/people/importing/reader.py).
+# Participant lists: what an upload may weigh and hold (kalan/workshops/importing/reader.py).
 KALAN_IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 KALAN_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 KALAN_IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
@@ -235,7 +215,7 @@ AXES_FAILURE_LIMIT = envint("LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "kalan.core.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "kalan.core.views_account.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kalan.core.http.client_address"
 AXES_VERBOSE = False  # its log lines name the account and the address
 

@@ -1,67 +1,58 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
-from django.views.i18n import set_language
+"""Kalan's URL table: each app's ``urls.py`` holds one list of routes per prefix, and this file
+only includes each list under its prefix, grouped by app in the order of the layers. No list is
+included at the root and no app includes another's: a route's address reads as PREFIX + its
+path in its app. Addresses and names never change (bookmarks, printed QR codes, ``t/`` for
+participants); ``tests/core/test_urls.py`` checks them against ``tests/core/data/routes.txt``."""
 
-from kalan.core import views as core_views
-from kalan.core.forms import LoginForm
-from kalan.core.roles import any_user
-from kalan.people import views as people_views
-from kalan.people import views_import as import_views
-from kalan.plans import views as plan_views
-from kalan.workshops import views as workshop_views
+from django.urls import include, path
+
+from kalan.assessments import urls as assessments
+from kalan.certificates import urls as certificates
+from kalan.core import urls as core
+from kalan.finance import urls as finance
+from kalan.people import urls as people
+from kalan.plans import urls as plans
+from kalan.reports import urls as reports
+from kalan.reports.views_home import home
+from kalan.workshops import urls as workshops
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("deconnexion/", any_user(auth_views.LogoutView.as_view()), name="logout"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("", core_views.home, name="home"),
-    path("plans/", plan_views.plan_list, name="plan_list"),
-    path("axes/<int:pk>/", plan_views.axis_detail, name="axis_detail"),
-    path("ateliers/", workshop_views.workshop_list, name="workshop_list"),
-    path("ateliers/nouveau/", workshop_views.workshop_create, name="workshop_create"),
-    path("ateliers/<int:pk>/", workshop_views.workshop_detail, name="workshop_detail"),
-    path("ateliers/<int:pk>/modifier/", workshop_views.workshop_edit, name="workshop_edit"),
-    path(
-        "ateliers/<int:pk>/sessions/nouvelle/",
-        workshop_views.session_create,
-        name="session_create",
-    ),
-    path("sessions/<uuid:uid>/", workshop_views.session_detail, name="session_detail"),
-    path("sessions/<uuid:uid>/modifier/", workshop_views.session_edit, name="session_edit"),
-    path("sessions/<uuid:uid>/inscrire/", workshop_views.enroll_existing, name="enroll_existing"),
-    path("sessions/<uuid:uid>/inscrire-nouveau/", workshop_views.enroll_new, name="enroll_new"),
-    path(
-        "sessions/<uuid:uid>/presences/<uuid:enrollment_uid>/",
-        workshop_views.attendance_toggle,
-        name="attendance_toggle",
-    ),
-    path("sessions/<uuid:uid>/importer/", import_views.import_upload, name="import_upload"),
-    path("imports/<uuid:uid>/", import_views.import_preview, name="import_preview"),
-    path("personnes/", people_views.person_list, name="person_list"),
-    path("personnes/", include("kalan.people.urls_duplicates")),
-    path("", include("kalan.assessments.urls_bank")),
-    path("", include("kalan.assessments.urls_tests")),
-    path("", include("kalan.assessments.urls_results")),
-    path("", include("kalan.documents.urls_sheets")),
-    path("", include("kalan.documents.urls_statements")),
-    path("", include("kalan.documents.urls_certificates")),
-    path("", include("kalan.people.urls_exports")),
-    path("", include("kalan.core.urls_audit")),
-    path("", include("kalan.core.urls_users")),
-    path("", include("kalan.core.urls_two_factor")),
-    path("", include("kalan.reports.urls_funded")),
-    path("", include("kalan.reports.urls_photos")),
-    path("", include("kalan.reports.urls_press")),
-    path("", include("kalan.reports.urls_dashboard")),
-    path("", include("kalan.reports.urls_reports")),
-    path("personnes/<uuid:uid>/", people_views.person_detail, name="person_detail"),
+    # The home page: the only route declared here.
+    path("", home, name="home"),
+    # core: signing in and out, language, account, users, journal, organisation
+    path("connexion/", include(core.login_patterns)),
+    path("deconnexion/", include(core.logout_patterns)),
+    path("i18n/", include(core.language_patterns)),
+    path("compte/", include(core.account_patterns)),
+    path("utilisateurs/", include(core.user_patterns)),
+    path("journal/", include(core.audit_patterns)),
+    path("organisation/", include(core.organisation_patterns)),
+    # people: the registry, its duplicates and export
+    path("personnes/", include(people.urlpatterns)),
+    # plans
+    path("plans/", include(plans.urlpatterns)),
+    # workshops: axes, workshops, sessions, list imports
+    path("axes/", include(workshops.axis_patterns)),
+    path("ateliers/", include(workshops.workshop_patterns)),
+    path("sessions/<uuid:uid>/", include(workshops.session_patterns)),
+    path("imports/", include(workshops.import_patterns)),
+    # assessments: question bank, tests, participants' pages
+    path("banque/", include(assessments.bank_patterns)),
+    path("sessions/<uuid:uid>/tests/", include(assessments.session_patterns)),
+    path("tests/<uuid:uid>/", include(assessments.test_patterns)),
+    path("t/", include(assessments.take_patterns)),
+    # certificates: a session's certificates, one certificate, public verification
+    path("sessions/<uuid:uid>/", include(certificates.session_patterns)),
+    path("attestations/", include(certificates.certificate_patterns)),
+    path("v/", include(certificates.verify_patterns)),
+    # finance: payment statements
+    path("sessions/<uuid:uid>/", include(finance.session_patterns)),
+    path("etats/", include(finance.statement_patterns)),
+    # reports: dashboard, partners, donor reports, photos, press releases, activity reports
+    path("tableau-de-bord/", include(reports.dashboard_patterns)),
+    path("partenaire/", include(reports.funded_patterns)),
+    path("rapports/partenaires/", include(reports.donor_patterns)),
+    path("sessions/<uuid:uid>/", include(reports.session_patterns)),
+    path("ateliers/<int:pk>/", include(reports.workshop_patterns)),
+    path("photos/<uuid:uid>/", include(reports.photo_patterns)),
 ]

@@ -36,9 +36,9 @@ import pytest
 from django.test import Client
 from pytest_django import Settings
 
-from kalan.core.models import Organisation, User
+from kalan.core.models import Organisation, Partner, User
 from kalan.core.roles import Role
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.plans.models import Axis, StrategicPlan
 from kalan.workshops.models import Session, Workshop
 from tests.factories import (
     AxisFactory,

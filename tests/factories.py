@@ -50,9 +50,9 @@ import factory
 from django.db.models import Max
 from factory.django import DjangoModelFactory
 
-from kalan.core.models import Organisation, User
-from kalan.people.models import Corps, Person, Place, Rank, Unit
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.core.models import Organisation, Partner, Place, User
+from kalan.people.models import Corps, Person, Rank, Unit
+from kalan.plans.models import Axis, StrategicPlan
 from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, Session, Workshop
 
 PASSWORD = "kalan-Sevare-2022!"

@@ -2,11 +2,11 @@
 when the session has a satisfaction survey, Satisfaction.
 
 Every number comes from ``selectors.session_results``, the same source as the results page, so
-the two cannot disagree. The workbook is written and streamed as the person exports are
-(``kalan.people.exports``): write-only openpyxl into an anonymous temporary file, headers in the
-request's language, every text through ``spreadsheet_safe`` so that nothing a participant typed
-runs as a formula. Numbers are rounded as the page shows them: percentages to one decimal,
-difficulty, discrimination and gains to three.
+the two cannot disagree. The workbook is written and streamed as every export is
+(``kalan.core.render.spreadsheets``): write-only openpyxl into an anonymous temporary file,
+headers in the request's language, every text through ``spreadsheet_safe`` so that nothing a
+participant typed runs as a formula. Numbers are rounded as the page shows them: percentages
+to one decimal, difficulty, discrimination and gains to three.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kalan.assessments.selectors import SessionResults, TestResults
-from kalan.core.templatetags.kalan import date_range
-from kalan.people.exports import CellValue, ExportTable, spreadsheet_safe
+from kalan.core.formats import date_range
+from kalan.core.render.spreadsheets import CellValue, ExportTable, spreadsheet_safe
 from kalan.workshops.models import Enrollment
 
 

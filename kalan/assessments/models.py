@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kalan.core.audit_registry import loaded
 from kalan.core.models import GlobalModel
 
 
@@ -172,6 +176,10 @@ class Test(GlobalModel):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def audit_link(cls, *, uid: uuid.UUID | None, pk: str) -> str | None:
+        return reverse("test_detail", kwargs={"uid": uid}) if uid else None
+
 
 class TestQuestion(GlobalModel):
     """A question as the test froze it: text, choices and answers copied from the bank.
@@ -181,6 +189,9 @@ class TestQuestion(GlobalModel):
     """
 
     __test__ = False
+    # Frozen from the bank when the test is built (bulk_create, never edited afterwards): the
+    # Test's own entry records the test, the bank's entries the questions.
+    audit_exclude = True
 
     test = models.ForeignKey(
         Test, verbose_name=_("test"), on_delete=models.CASCADE, related_name="questions"
@@ -224,18 +235,43 @@ class Submission(GlobalModel):
     score = models.FloatField(_("points"), null=True, blank=True)
     max_score = models.FloatField(_("points possibles"), null=True, blank=True)
     on_paper = models.BooleanField(_("sur papier"), default=False)
+    # Two records of one person merged, each with a copy of this test: both copies are kept on
+    # the kept person's enrollment, one superseded by the other, and only the other counts
+    # (kalan.assessments.merge). RESTRICT: the copy that counts goes only with its test or its
+    # enrollment, which take the superseded one along.
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("remplacée par"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+    )
 
     class Meta:
         verbose_name = _("copie")
         verbose_name_plural = _("copies")
         constraints = [
             models.UniqueConstraint(
-                fields=["test", "enrollment"], name="submission_one_per_participant"
+                fields=["test", "enrollment"],
+                condition=models.Q(superseded_by__isnull=True),
+                name="submission_one_per_participant",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(superseded_by=models.F("pk")),
+                name="submission_not_superseded_by_itself",
             ),
         ]
 
+    audit_select_related = ("test", "enrollment__person", "enrollment__session__workshop")
+
     def __str__(self) -> str:
         return f"{self.enrollment} — {self.test}"
+
+    def audit_label(self) -> str:
+        enrollment, test = loaded(self, "enrollment"), loaded(self, "test")
+        who = enrollment.audit_label() if enrollment else f"#{self.enrollment_id}"
+        return f"{test.title if test else '#' + str(self.test_id)} — {who}"
 
     @property
     def percent(self) -> float | None:
@@ -245,6 +281,11 @@ class Submission(GlobalModel):
 
 
 class Answer(GlobalModel):
+    # Written on every tap of a phone (80 phones at once, bench/submissions.py) and by the paper
+    # grid, locked once the copy is sent: the copy (Submission: sent when, score) is recorded,
+    # the answers are the test's content.
+    audit_exclude = True
+
     submission = models.ForeignKey(
         Submission, verbose_name=_("copie"), on_delete=models.CASCADE, related_name="answers"
     )

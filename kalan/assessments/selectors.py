@@ -468,35 +468,84 @@ def session_results(*, session: Session) -> SessionResults:
         .only("pk", "test_id", "order", "content")
         .order_by("test_id", "order")
     )
+    by_test = _copies_by_test(session, tests)
+    enrollments = list(
+        Enrollment.objects.filter(session=session, superseded_by__isnull=True)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_names", "pk")
+    )
+    objective_texts = _objective_texts(questions)
+
+    expected = _expected_count(enrollments)
+    results = _results_by_kind(tests, questions, by_test, expected, objective_texts)
+    pre: TestResults | None = results.get(Test.Kind.PRE)
+    post: TestResults | None = results.get(Test.Kind.POST)
+    answering = {
+        test.kind: {c.enrollment_id for c in by_test.get(test.pk, []) if not c.submitted}
+        for test in tests
+    }
+    participants = [
+        result
+        for enrollment in enrollments
+        if (result := _participant_result(enrollment, pre, post, answering)) is not None
+    ]
+    return SessionResults(
+        session=session,
+        pre=pre,
+        post=post,
+        survey=results.get(Test.Kind.SURVEY),
+        participants=participants,
+        tests=tests,
+    )
+
+
+def _copies_by_test(session: Session, tests: list[Test]) -> dict[int, list[_Copy]]:
+    """The session's current copies per test id, with the answers of those sent. Two queries."""
     copies: dict[int, _Copy] = {}
     by_test: dict[int, list[_Copy]] = {test.pk: [] for test in tests}
+    # A copy superseded by a merge (kalan.assessments.merge) is the same person's again.
     for pk, test_id, enrollment_id, submitted_at in Submission.objects.filter(
-        test__session=session
+        test__session=session, superseded_by__isnull=True
     ).values_list("pk", "test_id", "enrollment_id", "submitted_at"):
         copy = _Copy(enrollment_id=enrollment_id, submitted=submitted_at is not None)
         copies[pk] = copy
         by_test.setdefault(test_id, []).append(copy)
     for submission_id, question_id, choices, rating, text, points in Answer.objects.filter(
-        submission__test__session=session, submission__submitted_at__isnull=False
+        submission__test__session=session,
+        submission__submitted_at__isnull=False,
+        submission__superseded_by__isnull=True,
     ).values_list("submission_id", "question_id", "choices", "rating", "text", "points"):
         copies[submission_id].answers[question_id] = (list(choices or []), rating, text, points)
-    enrollments = list(
-        Enrollment.objects.filter(session=session)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_names", "pk")
-    )
+    return by_test
+
+
+def _objective_texts(questions: list[TestQuestion]) -> dict[str, str]:
+    """Text of each curriculum objective the questions point to. One query, none if no code."""
     codes = {str(q.content.get("objective", "")) for q in questions} - {""}
-    objective_texts = dict(
+    return dict(
         CurriculumObjective.objects.filter(code__in=codes).values_list("code", "text")
         if codes
         else []
     )
 
-    expected = sum(
+
+def _expected_count(enrollments: list[Enrollment]) -> int:
+    """Participants expected to answer: neither withdrawn nor absent."""
+    return sum(
         1
         for e in enrollments
         if e.role == Enrollment.Role.PARTICIPANT and e.status not in NOT_EXPECTED
     )
+
+
+def _results_by_kind(
+    tests: list[Test],
+    questions: list[TestQuestion],
+    by_test: dict[int, list[_Copy]],
+    expected: int,
+    objective_texts: dict[str, str],
+) -> dict[str, Any]:
+    """Each test's results, keyed by its kind (pre, post, survey), from the copies sent."""
     per_test_questions: dict[int, list[TestQuestion]] = {}
     for question in questions:
         per_test_questions.setdefault(question.test_id, []).append(question)
@@ -515,55 +564,45 @@ def session_results(*, session: Session) -> SessionResults:
             results[test.kind] = _survey_results(test, turnout, test_questions, sent)
         else:
             results[test.kind] = _test_results(test, turnout, test_questions, sent, objective_texts)
+    return results
 
-    pre: TestResults | None = results.get(Test.Kind.PRE)
-    post: TestResults | None = results.get(Test.Kind.POST)
-    answering = {
-        test.kind: {c.enrollment_id for c in by_test.get(test.pk, []) if not c.submitted}
-        for test in tests
-    }
-    participants = []
-    for enrollment in enrollments:
-        pre_percent = pre.percents.get(enrollment.pk) if pre else None
-        post_percent = post.percents.get(enrollment.pk) if post else None
-        took_part = (
-            pre_percent is not None
-            or post_percent is not None
-            or enrollment.pk in answering.get(Test.Kind.PRE, set())
-            or enrollment.pk in answering.get(Test.Kind.POST, set())
-        )
-        is_participant = (
-            enrollment.role == Enrollment.Role.PARTICIPANT
-            and enrollment.status != Enrollment.Status.WITHDRAWN
-        )
-        if not (is_participant or took_part):
-            continue
-        participants.append(
-            ParticipantResult(
-                enrollment=enrollment,
-                pre=pre_percent,
-                post=post_percent,
-                pre_passed=(
-                    passes(pre_percent, pre.test.pass_mark)
-                    if pre and pre_percent is not None
-                    else None
-                ),
-                post_passed=(
-                    passes(post_percent, post.test.pass_mark)
-                    if post and post_percent is not None
-                    else None
-                ),
-                pre_answering=enrollment.pk in answering.get(Test.Kind.PRE, set()),
-                post_answering=enrollment.pk in answering.get(Test.Kind.POST, set()),
-            )
-        )
-    return SessionResults(
-        session=session,
-        pre=pre,
-        post=post,
-        survey=results.get(Test.Kind.SURVEY),
-        participants=participants,
-        tests=tests,
+
+def _score(results: TestResults | None, enrollment_id: int) -> tuple[float | None, bool | None]:
+    """The percent of the enrollment's copy sent and whether it passes; None, None if none."""
+    percent = results.percents.get(enrollment_id) if results else None
+    if not results or percent is None:
+        return None, None
+    return percent, passes(percent, results.test.pass_mark)
+
+
+def _participant_result(
+    enrollment: Enrollment,
+    pre: TestResults | None,
+    post: TestResults | None,
+    answering: dict[str, set[int]],
+) -> ParticipantResult | None:
+    """The enrollment's scores, or None for someone neither a participant nor taking part."""
+    pre_percent, pre_passed = _score(pre, enrollment.pk)
+    post_percent, post_passed = _score(post, enrollment.pk)
+    pre_answering = enrollment.pk in answering.get(Test.Kind.PRE, set())
+    post_answering = enrollment.pk in answering.get(Test.Kind.POST, set())
+    took_part = (
+        pre_percent is not None or post_percent is not None or pre_answering or post_answering
+    )
+    is_participant = (
+        enrollment.role == Enrollment.Role.PARTICIPANT
+        and enrollment.status != Enrollment.Status.WITHDRAWN
+    )
+    if not (is_participant or took_part):
+        return None
+    return ParticipantResult(
+        enrollment=enrollment,
+        pre=pre_percent,
+        post=post_percent,
+        pre_passed=pre_passed,
+        post_passed=post_passed,
+        pre_answering=pre_answering,
+        post_answering=post_answering,
     )
 
 
@@ -709,7 +748,11 @@ def paper_grid(*, test: Test) -> PaperGrid:
     Four queries, whatever the size."""
     questions = list(test.questions.order_by("order"))
     enrollments = list(
-        Enrollment.objects.filter(session_id=test.session_id, role=Enrollment.Role.PARTICIPANT)
+        Enrollment.objects.filter(
+            session_id=test.session_id,
+            role=Enrollment.Role.PARTICIPANT,
+            superseded_by__isnull=True,
+        )
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("person")
         .order_by("person__last_name", "person__first_names", "pk")
@@ -717,7 +760,7 @@ def paper_grid(*, test: Test) -> PaperGrid:
     submissions = {
         enrollment_id: (pk, submitted_at, on_paper)
         for pk, enrollment_id, submitted_at, on_paper in Submission.objects.filter(
-            test=test
+            test=test, superseded_by__isnull=True
         ).values_list("pk", "enrollment_id", "submitted_at", "on_paper")
     }
     sent_ids = [pk for pk, submitted_at, _p in submissions.values() if submitted_at is not None]

@@ -26,10 +26,16 @@ def session_tests(*, session: Session) -> list[Test]:
     return list(
         session.tests.annotate(
             question_count=Count("questions", distinct=True),
-            started_count=Count("submissions", distinct=True),
+            # A copy superseded by a merge (kalan.assessments.merge) is not counted twice.
+            started_count=Count(
+                "submissions", filter=Q(submissions__superseded_by__isnull=True), distinct=True
+            ),
             sent_count=Count(
                 "submissions",
-                filter=Q(submissions__submitted_at__isnull=False),
+                filter=Q(
+                    submissions__submitted_at__isnull=False,
+                    submissions__superseded_by__isnull=True,
+                ),
                 distinct=True,
             ),
         ).order_by("kind")
@@ -94,12 +100,16 @@ def test_live(*, test: Test) -> LiveList:
     state of their copy: three queries, whatever the number of participants."""
     submissions = {
         s.enrollment_id: s
-        for s in test.submissions.annotate(
+        for s in test.submissions.filter(superseded_by__isnull=True).annotate(
             answered=Count("answers", filter=_answer_given("answers__"))
         )
     }
     enrollments = (
-        Enrollment.objects.filter(session_id=test.session_id, role=Enrollment.Role.PARTICIPANT)
+        Enrollment.objects.filter(
+            session_id=test.session_id,
+            role=Enrollment.Role.PARTICIPANT,
+            superseded_by__isnull=True,
+        )
         .exclude(Q(status=Enrollment.Status.WITHDRAWN) & ~Q(pk__in=list(submissions)))
         .select_related("person")
         .order_by("person__last_name", "person__first_names")
@@ -143,4 +153,9 @@ def submission_progress(*, submission: Submission) -> tuple[list[TestQuestion], 
 
 def submission_for_take(*, pk: int) -> Submission | None:
     """The copy a phone's session points at, with what its pages show, or None if it is gone."""
-    return Submission.objects.select_related("test", "enrollment__person").filter(pk=pk).first()
+    # A copy superseded by a merge is no longer answered: the phone starts again.
+    return (
+        Submission.objects.select_related("test", "enrollment__person")
+        .filter(pk=pk, superseded_by__isnull=True)
+        .first()
+    )

@@ -174,8 +174,9 @@ def submission_start(*, access_code: str, participant_code: str) -> Submission:
     ``already_submitted`` when this participant's answers were already sent.
     """
     test = _open_test(access_code)
+    # An enrollment superseded by a merge (kalan.workshops.merge): its badge is no longer valid.
     enrollment = Enrollment.objects.filter(
-        session=test.session, code=participant_code.strip()
+        session=test.session, code=participant_code.strip(), superseded_by__isnull=True
     ).first()
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         raise AssessmentError(
@@ -186,10 +187,10 @@ def submission_start(*, access_code: str, participant_code: str) -> Submission:
     try:
         with transaction.atomic():
             submission, _created = Submission.objects.get_or_create(
-                test=test, enrollment=enrollment
+                test=test, enrollment=enrollment, superseded_by=None
             )
     except IntegrityError:  # two phones of the same participant at the same instant
-        submission = Submission.objects.get(test=test, enrollment=enrollment)
+        submission = Submission.objects.get(test=test, enrollment=enrollment, superseded_by=None)
     if submission.submitted_at is not None:
         raise AssessmentError(
             _("Vos réponses à ce test ont déjà été envoyées : la première copie est gardée."),
@@ -325,7 +326,7 @@ def paper_answers_save(
         if not any(entry.strip() for entry in entries):
             continue
         submission, _created = Submission.objects.select_for_update().get_or_create(
-            test=test, enrollment=enrollment, defaults={"on_paper": True}
+            test=test, enrollment=enrollment, superseded_by=None, defaults={"on_paper": True}
         )
         if submission.submitted_at is not None:
             continue

@@ -23,8 +23,8 @@ from kalan.assessments.models import Test
 from kalan.assessments.selectors_tests import test_get_or_404
 from kalan.core.audit import audit_export
 from kalan.core.http import HtmxHttpRequest
+from kalan.core.render.spreadsheets import export_filename, xlsx_response
 from kalan.core.roles import requires
-from kalan.people.exports import export_filename, xlsx_response
 
 POLL_SECONDS = 5
 NOSCRIPT_REFRESH_SECONDS = 30

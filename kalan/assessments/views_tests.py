@@ -6,13 +6,11 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,6 +22,7 @@ from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_tests import SurveyForm, TestCopyForm, TestFromBankForm
 from kalan.assessments.models import Test
 from kalan.core.forms import form_add_error
+from kalan.core.render.qr import qr_svg
 from kalan.core.roles import requires
 from kalan.workshops.models import Session
 from kalan.workshops.selectors import session_get_or_404
@@ -228,13 +227,6 @@ def results_url(test: Test) -> str:
         return reverse("test_results", kwargs={"uid": test.uid})
     except NoReverseMatch:
         return f"/tests/{test.uid}/resultats/"
-
-
-def qr_svg(data: str) -> SafeString:
-    """An inline SVG QR code, made here: the venue may have no network."""
-    svg = segno.make(data, error="m").svg_inline(scale=6, svgclass="qr", lineclass=None)
-    # segno writes only numbers and path data: no text from the request ends up in it.
-    return mark_safe(svg)  # noqa: S308
 
 
 def is_loopback(host: str) -> bool:

@@ -10,5 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the journal needs every app's models loaded before it hooks them.
         from kalan.core.audit import audit_connect
+        from kalan.core.audit_registry import audit_words_register
+        from kalan.core.converters import converters_register
 
         audit_connect()
+        audit_words_register(lists={"audit": _("journal d’audit")})
+        converters_register()

@@ -4,10 +4,11 @@ Three ways in, all ending in ``AuditEntry`` rows written in the same transaction
 (a change rolled back takes its entry with it):
 
 - **Signals.** ``audit_connect()`` (called by ``CoreConfig.ready``) hooks pre_save, post_save,
-  post_delete and m2m_changed of every concrete model of the domain apps (``AUDITED_APPS``) but
-  those of ``NOT_AUDITED``. pre_save reads the stored values of an existing row in one query, so
-  that post_save records ``{field: [before, after]}`` for what changed and nothing when nothing
-  did; a create or a delete records ``{field: value}``.
+  post_delete and m2m_changed of every concrete model of the project's apps but those that say
+  ``audit_exclude`` (``kalan.core.audit_registry`` says how a model names itself, links to its
+  page, masks a field, keeps its former labels). pre_save reads the stored values of an existing
+  row in one query, so that post_save records ``{field: [before, after]}`` for what changed
+  and nothing when nothing did; a create or a delete records ``{field: value}``.
 - **Bulk writes.** ``bulk_create`` and ``QuerySet.update`` send no signal: the services that use
   them call ``audit_bulk_created`` (one create entry per row, written with one bulk insert), or
   record one entry that covers them (a merge moves enrollments with ``update``: the MERGE entry).
@@ -41,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias
 
-from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -50,36 +50,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kalan.core.audit_registry import audit_followed, audit_label, audited_models
 from kalan.core.http import client_address
 from kalan.core.models import AuditEntry, User
 
 Action = AuditEntry.Action
 
-# Apps whose rows are the programme's data. ``reports`` (press releases, activity reports) is
-# domain data too, for when it has models.
-AUDITED_APPS: Final = (
-    "core",
-    "people",
-    "plans",
-    "workshops",
-    "assessments",
-    "documents",
-    "reports",
-)
-# Models of those apps whose rows are not recorded one by one, and why:
-NOT_AUDITED: Final = frozenset(
-    {
-        # The trail itself.
-        "core.auditentry",
-        # A participant's answer to one question: written on every tap of a phone (80 phones at
-        # once, bench/submissions.py) and by the paper grid, locked once the copy is sent. The
-        # copy (Submission: sent when, score) is recorded; the answers are the test's content.
-        "assessments.answer",
-        # The questions a test froze from the bank when it was built (bulk_create, never edited
-        # afterwards): the Test's own entry records the test, the bank's entries the questions.
-        "assessments.testquestion",
-    }
-)
 # Never worth an entry: bookkeeping that changes on every save or login, or the row's own keys
 # (kept in object_id and object_uid).
 NOISE_FIELDS: Final = frozenset(
@@ -266,56 +242,11 @@ def audit_values(instance: models.Model) -> Changes:
 # --- what an entry names --------------------------------------------------------------------
 
 
-def _cached(instance: models.Model, name: str) -> Any:
-    """The related object if it is already loaded on the instance, else None (no query)."""
-    field = instance._meta.get_field(name)
-    return field.get_cached_value(instance, None)  # type: ignore[union-attr]
-
-
-def _session_label(session: Any, session_id: Any) -> str:
-    if session is None:
-        return f"session #{session_id}"
-    workshop = _cached(session, "workshop")
-    return f"{workshop.title} — session {session.number}" if workshop else f"session #{session.pk}"
-
-
-def _enrollment_label(enrollment: Any) -> str:
-    person = _cached(enrollment, "person")
-    who = person.full_name if person is not None else f"#{enrollment.person_id}"
-    return f"{who} — {_session_label(_cached(enrollment, 'session'), enrollment.session_id)}"
-
-
 def audit_object_repr(instance: models.Model) -> str:
-    """What the entry calls the record. A model whose ``__str__`` follows relations would cost
-    queries on every save (an attendance mark names its enrollment's person and session): those
-    are named from what is already loaded, or by their ids."""
-    label = instance._meta.label_lower
-    obj: Any = instance
-    if label == "workshops.session":
-        place = _cached(obj, "place")
-        text = _session_label(obj, obj.pk) + (f" ({place})" if place else "")
-    elif label == "workshops.enrollment":
-        text = _enrollment_label(obj)
-    elif label == "workshops.attendance":
-        enrollment = _cached(obj, "enrollment")
-        who = _enrollment_label(enrollment) if enrollment else f"#{obj.enrollment_id}"
-        text = f"{who} {obj.day} {obj.half}"
-    elif label == "assessments.submission":
-        enrollment, test = _cached(obj, "enrollment"), _cached(obj, "test")
-        who = _enrollment_label(enrollment) if enrollment else f"#{obj.enrollment_id}"
-        text = f"{test.title if test else '#' + str(obj.test_id)} — {who}"
-    elif label == "workshops.funding":
-        partner = _cached(obj, "partner")
-        text = f"{partner if partner else '#' + str(obj.partner_id)}: {obj.amount}"
-    elif label == "people.personmerge":
-        text = f"#{obj.merged_id} → #{obj.kept_id}"
-    elif label == "people.duplicatedismissal":
-        text = f"#{obj.first_id} ≠ #{obj.second_id}"
-    elif label == "core.user":
-        text = obj.get_username()
-    else:
-        text = str(instance)
-    return text[:200]
+    """What the entry calls the record: the model's ``audit_label()`` (see
+    ``kalan.core.audit_registry``), which names it from what is already loaded, with no query;
+    else its ``str()``."""
+    return audit_label(instance)[:200]
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -361,7 +292,7 @@ def audit_record(
     """Write one entry. Who and from where default to the current request (or the system).
 
     ``obj`` names the record (type, pk, uid, text); ``object_type`` alone names a kind of
-    record (« people.person » for an export of the registry). ``detail`` says what the changes
+    record (a model's label for an export of a whole list). ``detail`` says what the changes
     cannot: which list an export held, which persons a merge joined. Never the content of an
     export, never a password.
     """
@@ -421,7 +352,7 @@ def audit_bulk_created(objs: Iterable[models.Model]) -> int:
             address,
         )
         for obj in objs
-        if _audited(type(obj))
+        if audit_followed(type(obj))
     ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(meta.get_field(name).column)) for name in BULK_COLUMNS)  # type: ignore[union-attr]
@@ -479,21 +410,6 @@ class CountedRows:
 _BEFORE: Final = "_kalan_audit_before"
 _M2M_BEFORE: Final = "_kalan_audit_m2m_"
 _SKIP: Final = object()
-
-
-def _audited(model: type[models.Model]) -> bool:
-    meta = model._meta
-    return (
-        meta.app_label in AUDITED_APPS
-        and meta.label_lower not in NOT_AUDITED
-        and not meta.abstract
-        and not meta.proxy
-        and not meta.auto_created
-    )
-
-
-def audited_models() -> list[type[models.Model]]:
-    return [model for model in apps.get_models() if _audited(model)]
 
 
 def _pre_save(
@@ -567,7 +483,7 @@ def _m2m_changed(
     change was made from, ``{relation: [pks before, pks after]}``."""
     field = _M2M_FIELDS[sender]
     name = field.remote_field.get_accessor_name() if reverse else field.name
-    if name is None or not _audited(type(instance)):
+    if name is None or not audit_followed(type(instance)):
         return
     key = _M2M_BEFORE + sender._meta.label_lower
     if action.startswith("pre_"):

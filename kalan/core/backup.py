@@ -491,53 +491,14 @@ def backup_restore(
     with tempfile.TemporaryDirectory(prefix=".kalan-restore-", dir=data_dir.parent) as work:
         folder = Path(work)
         plain = folder / "backup.tar"
-        try:
-            with source.open("rb") as encrypted, plain.open("wb") as target:
-                decrypt_file(encrypted, target, passphrase=passphrase)
-        except OSError as error:
-            raise BackupError(
-                _("Sauvegarde illisible : %(error)s") % {"error": error.strerror},
-                code="not_a_backup",
-            ) from None
+        _backup_decrypt(source, plain, passphrase=passphrase)
         manifest, members = _read_archive(plain)
         engine = manifest.get("engine")
-        if engine == "postgresql" and (
-            database is None or "postgresql" not in str(database["ENGINE"])
-        ):
-            raise BackupError(
-                _(
-                    "Cette sauvegarde vient de PostgreSQL : définissez KALAN_DATABASE_URL vers "
-                    "une base PostgreSQL vide."
-                ),
-                code="engine_mismatch",
-            )
+        _engine_check(engine, database)
         staged = folder / "data"
-        staged.mkdir(mode=0o700)
-        with tarfile.open(plain, "r:") as tar:
-            for info in members:
-                if info.name == "manifest.json":
-                    continue
-                name = info.name
-                if name == SQLITE_MEMBER:
-                    name = "kalan.sqlite3"
-                elif name == PGDUMP_MEMBER:
-                    name = "kalan.pgdump"
-                path = staged / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handle = tar.extractfile(info)
-                assert handle is not None
-                with path.open("xb") as out:
-                    shutil.copyfileobj(handle, out)
-                os.chmod(path, 0o600)
-
-        expected: dict[str, int] = manifest.get("tables", {})
-        if engine == "sqlite":
-            counts = _sqlite_counts(staged / "kalan.sqlite3")
-        else:
-            assert database is not None
-            counts = _pg_restore(database, staged / "kalan.pgdump")
-            (staged / "kalan.pgdump").unlink()
-        if counts != expected:
+        _members_extract(plain, members, staged=staged)
+        counts = _restored_counts(staged, engine=engine, database=database)
+        if counts != manifest.get("tables", {}):
             raise BackupError(
                 _("Contrôle échoué : les lignes restaurées diffèrent du manifeste."),
                 code="check_failed",
@@ -549,3 +510,62 @@ def backup_restore(
     return RestoreResult(
         engine=str(engine), tables=len(counts), rows=sum(counts.values()), files=files
     )
+
+
+def _engine_check(engine: Any, database: Mapping[str, Any] | None) -> None:
+    """A PostgreSQL backup goes into a PostgreSQL database only: else engine_mismatch."""
+    if engine == "postgresql" and (database is None or "postgresql" not in str(database["ENGINE"])):
+        raise BackupError(
+            _(
+                "Cette sauvegarde vient de PostgreSQL : définissez KALAN_DATABASE_URL vers "
+                "une base PostgreSQL vide."
+            ),
+            code="engine_mismatch",
+        )
+
+
+def _backup_decrypt(source: Path, plain: Path, *, passphrase: str) -> None:
+    """Decrypt the backup ``source`` into the tar ``plain``; an unreadable one is not_a_backup."""
+    try:
+        with source.open("rb") as encrypted, plain.open("wb") as target:
+            decrypt_file(encrypted, target, passphrase=passphrase)
+    except OSError as error:
+        raise BackupError(
+            _("Sauvegarde illisible : %(error)s") % {"error": error.strerror},
+            code="not_a_backup",
+        ) from None
+
+
+def _members_extract(plain: Path, members: list[tarfile.TarInfo], *, staged: Path) -> None:
+    """Write the checked members into the new folder ``staged``, the database under the name
+    the data folder gives it, every file readable by its owner only."""
+    staged.mkdir(mode=0o700)
+    with tarfile.open(plain, "r:") as tar:
+        for info in members:
+            if info.name == "manifest.json":
+                continue
+            name = info.name
+            if name == SQLITE_MEMBER:
+                name = "kalan.sqlite3"
+            elif name == PGDUMP_MEMBER:
+                name = "kalan.pgdump"
+            path = staged / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = tar.extractfile(info)
+            assert handle is not None
+            with path.open("xb") as out:
+                shutil.copyfileobj(handle, out)
+            os.chmod(path, 0o600)
+
+
+def _restored_counts(
+    staged: Path, *, engine: Any, database: Mapping[str, Any] | None
+) -> dict[str, int]:
+    """The rows of each table of the restored database: the staged SQLite file, or the
+    PostgreSQL database the staged dump is restored into (the dump then removed)."""
+    if engine == "sqlite":
+        return _sqlite_counts(staged / "kalan.sqlite3")
+    assert database is not None
+    counts = _pg_restore(database, staged / "kalan.pgdump")
+    (staged / "kalan.pgdump").unlink()
+    return counts

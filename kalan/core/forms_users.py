@@ -1,5 +1,6 @@
 """Forms of the user management pages. They check the input's shape; the rules on roles,
-partners, sessions and passwords are the services' (``kalan.core.services_users``)."""
+partners and passwords are the services' (``kalan.core.services_users``). Which sessions a trainer
+runs is set on the session's own form (workshops), not here."""
 
 from __future__ import annotations
 
@@ -8,23 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kalan.core.models import Partner
 from kalan.core.roles import Role
-from kalan.core.selectors_users import sessions_for_assignment
-from kalan.core.templatetags.kalan import date_range
-from kalan.plans.models import Partner
-from kalan.workshops.models import Session
-
-
-class SessionChoiceField(forms.ModelMultipleChoiceField):
-    """Sessions told apart the way the programme names them: workshop, number, place, dates."""
-
-    def label_from_instance(self, obj: Session) -> str:
-        return _("%(workshop)s — session %(number)s — %(place)s, %(dates)s") % {
-            "workshop": obj.workshop.title,
-            "number": obj.number,
-            "place": obj.place.name,
-            "dates": date_range(obj.start_date, obj.end_date),
-        }
 
 
 def _new_password(label: Any) -> forms.CharField:
@@ -42,7 +28,7 @@ def _passwords_match(form: forms.Form, cleaned: dict[str, Any]) -> None:
 
 
 class UserForm(forms.Form):
-    """An account's names, role, partner and assigned sessions."""
+    """An account's names, role and partner."""
 
     username = forms.CharField(
         label=_("Identifiant"),
@@ -60,20 +46,6 @@ class UserForm(forms.Form):
         required=False,
         help_text=_("Pour un compte partenaire seulement : il voit ce que ce partenaire finance."),
     )
-    sessions = SessionChoiceField(
-        label=_("Sessions assignées"),
-        queryset=Session.objects.none(),
-        required=False,
-        help_text=_(
-            "Pour un formateur seulement : il ne voit que ces sessions. "
-            "Ctrl (ou Cmd) + clic pour en choisir plusieurs."
-        ),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sessions"].queryset = sessions_for_assignment()  # type: ignore[attr-defined]
 
 
 class UserCreateForm(UserForm):

@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from typing import IO, TypeVar, overload
+from urllib.parse import quote
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django_htmx.middleware import HtmxDetails
+
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -24,3 +34,59 @@ def client_address(request: HttpRequest) -> str | None:
         if entries:
             return entries[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+# What every download answers with: a file to save, never kept by a browser's or a proxy's
+# cache (lists of persons, certificates, payment statements), never sniffed into another type.
+@overload
+def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse: ...
+@overload
+def attachment(content: IO[bytes], *, filename: str, content_type: str) -> FileResponse: ...
+@overload
+def attachment(
+    content: Iterable[bytes | str], *, filename: str, content_type: str
+) -> StreamingHttpResponse: ...
+def attachment(
+    content: bytes | IO[bytes] | Iterable[bytes | str], *, filename: str, content_type: str
+) -> HttpResponse | StreamingHttpResponse:
+    """The content as a download named ``filename``, kept by no cache (``private, no-store``).
+
+    ``bytes`` make an ``HttpResponse``; an open binary file a ``FileResponse``, which streams it
+    and closes it once sent (a temporary file is then deleted); any other iterable of pieces a
+    ``StreamingHttpResponse`` (a CSV written as it is read).
+    """
+    response: HttpResponse | StreamingHttpResponse
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    elif hasattr(content, "read"):
+        response = FileResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = _disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return never_stored(response)
+
+
+def _disposition(filename: str) -> str:
+    """``attachment; filename="Presences Sevare.pdf"; filename*=UTF-8''Pr%C3%A9sences…``.
+
+    RFC 6266: a browser that reads ``filename*`` (RFC 5987) gets the name as written, an older
+    one the ASCII fallback (accents dropped, any other character as ``_``). A name in plain
+    ASCII needs no ``filename*``: Django's header as it makes it.
+    """
+    plain = content_disposition_header(True, filename) or "attachment"
+    if "filename*=" not in plain:
+        return plain
+    fallback = "".join(
+        char if " " <= char <= "~" and char not in '"\\' else "_"
+        for char in unicodedata.normalize("NFKD", filename)
+        if not unicodedata.combining(char)
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def never_stored(response: ResponseT) -> ResponseT:
+    """``Cache-Control: private, no-store``: for what neither a proxy nor the browser of a shared
+    laptop may keep (every download; the faces of officers a page shows)."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -26,23 +25,25 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kalan.core.audit import audit_object_repr, audited_models
+from kalan.core.audit import audit_object_repr
+from kalan.core.audit_registry import (
+    audit_link,
+    audit_masked_fields,
+    audit_model_for,
+    audit_select_related,
+    audit_type_labels,
+    audited_models,
+    detail_label,
+    export_list_label,
+)
 from kalan.core.models import AuditEntry
-from kalan.people.exports import CellValue, ExportTable, spreadsheet_safe
-from kalan.people.models import Person
+from kalan.core.render.spreadsheets import CellValue, ExportTable, spreadsheet_safe
 
 Action = AuditEntry.Action
 EMPTY = "—"
 MASK = "•••"
-# Shown only to users with kalan.view_contacts, as on the person's page.
-CONTACT_FIELDS = {"people.person": frozenset({"phone", "email"})}
-# Related records named on a line are loaded with what their name needs.
-LABEL_RELATIONS: dict[str, tuple[str, ...]] = {
-    "workshops.session": ("workshop", "place"),
-    "workshops.enrollment": ("person", "session__workshop"),
-}
-PERSON_HISTORY_ACTIONS = (Action.CREATE, Action.UPDATE, Action.MERGE, Action.UNMERGE)
-PERSON_HISTORY_LIMIT = 100
+HISTORY_ACTIONS = (Action.CREATE, Action.UPDATE, Action.MERGE, Action.UNMERGE)
+HISTORY_LIMIT = 100
 EXPORT_CHUNK = 2000
 
 
@@ -83,7 +84,10 @@ def audit_filter(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.account:
         entries = entries.filter(actor_name__icontains=filters.account)
     if filters.object_type:
-        entries = entries.filter(object_type=filters.object_type)
+        # A model that moved to another app: its older entries keep the label they had.
+        model = audit_model_for(filters.object_type)
+        kinds = audit_type_labels(model) if model is not None else (filters.object_type,)
+        entries = entries.filter(object_type__in=kinds)
     if filters.text:
         text = filters.text
         match = Q(object_repr__icontains=text) | Q(object_id=text)
@@ -123,6 +127,7 @@ class ChangeLine:
 class AuditLine:
     entry: AuditEntry
     object_label: str  # the kind of record, in words
+    link: str | None = None  # the record's page, when it has one
     changes: list[ChangeLine] = field(default_factory=list)
     details: list[tuple[str, str]] = field(default_factory=list)
 
@@ -140,13 +145,6 @@ class AuditLine:
     @property
     def details_text(self) -> str:
         return "\n".join(f"{label} : {value}" for label, value in self.details)
-
-
-def _model(object_type: str) -> type[models.Model] | None:
-    try:
-        return apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return None
 
 
 def _field(model: type[models.Model] | None, name: str) -> Any:
@@ -182,9 +180,9 @@ class _Labels:
                     )
         self.names: dict[tuple[type[models.Model], str], str] = {}
         for target, pks in wanted.items():
-            rows = target._base_manager.select_related(
-                *LABEL_RELATIONS.get(target._meta.label_lower, ())
-            ).filter(pk__in=[pk for pk in pks if pk.isdigit()])
+            rows = target._base_manager.select_related(*audit_select_related(target)).filter(
+                pk__in=[pk for pk in pks if pk.isdigit()]
+            )
             for row in rows:
                 self.names[(target, str(row.pk))] = audit_object_repr(row)
 
@@ -222,54 +220,51 @@ def _label(model: type[models.Model] | None, name: str) -> str:
     return str(verbose) if verbose else name
 
 
-LIST_LABELS = {
-    "persons": gettext_lazy("registre des personnes"),
-    "roster": gettext_lazy("présences de la session"),
-    "results": gettext_lazy("résultats des tests"),
-    "payment_statement": gettext_lazy("état de paiement"),
-    "payment_statement_preview": gettext_lazy("aperçu de l’état de paiement"),
-    "audit": gettext_lazy("journal d’audit"),
+# Words of the details any entry may carry; an app names its own keys (a merge's persons, the
+# session of an export) with ``audit_words_register``.
+DETAIL_LABELS = {
+    "list": gettext_lazy("liste"),
+    "format": gettext_lazy("format"),
+    "rows": gettext_lazy("lignes"),
+    "query": gettext_lazy("recherche"),
+    "filters": gettext_lazy("filtres"),
 }
 
 
 def _detail_lines(entry: AuditEntry) -> list[tuple[str, str]]:
-    detail = entry.detail or {}
-    labels = {
-        "list": _("liste"),
-        "format": _("format"),
-        "rows": _("lignes"),
-        "query": _("recherche"),
-        "session": _("session"),
-        "filters": _("filtres"),
-        "kept": _("personne gardée"),
-        "merged": _("personne fusionnée"),
-        "score": _("ressemblance"),
-        "enrollments_moved": _("inscriptions déplacées"),
-    }
     lines = []
-    for key, value in detail.items():
-        if key not in labels or value in (None, "", {}):
+    for key, value in (entry.detail or {}).items():
+        label = DETAIL_LABELS.get(key) or detail_label(key)
+        if label is None or value in (None, "", {}):
             continue
         if key == "list":
-            value = LIST_LABELS.get(value, value)
+            value = export_list_label(value)
         elif isinstance(value, dict):
             value = value.get("name") or ", ".join(f"{k} = {v}" for k, v in value.items())
-        lines.append((str(labels[key]), str(value)))
+        lines.append((str(label), str(value)))
     return lines
 
 
+def _link(entry: AuditEntry, model: type[models.Model] | None) -> str | None:
+    if entry.action == Action.DELETE or not (entry.object_uid or entry.object_id):
+        return None
+    return audit_link(model, uid=entry.object_uid, pk=entry.object_id)
+
+
 def audit_lines(entries: Sequence[AuditEntry], *, show_contacts: bool) -> list[AuditLine]:
-    """The entries in words. Contacts (a person's phone and e-mail) are masked unless
-    ``show_contacts``. One query per kind of related record named, whatever the count."""
-    models_of = {entry.object_type: _model(entry.object_type) for entry in entries}
+    """The entries in words. Contacts (a model's ``audit_masked_fields``: a person's phone and
+    e-mail) are masked unless ``show_contacts``. One query per kind of related record named,
+    whatever the count."""
+    models_of = {entry.object_type: audit_model_for(entry.object_type) for entry in entries}
     labels = _Labels((models_of[e.object_type], e.changes or {}) for e in entries)
     lines = []
     for entry in entries:
         model = models_of[entry.object_type]
-        hidden = set() if show_contacts else CONTACT_FIELDS.get(entry.object_type, frozenset())
+        hidden = frozenset() if show_contacts else audit_masked_fields(model)
         line = AuditLine(
             entry=entry,
             object_label=str(model._meta.verbose_name).capitalize() if model else entry.object_type,
+            link=_link(entry, model),
             details=_detail_lines(entry),
         )
         for name, value in (entry.changes or {}).items():
@@ -287,14 +282,14 @@ def audit_lines(entries: Sequence[AuditEntry], *, show_contacts: bool) -> list[A
     return lines
 
 
-def person_audit_history(*, person: Person, show_contacts: bool) -> list[AuditLine]:
-    """What was done to a person's record, newest first: created (by hand or by an import),
-    changed, merged, unmerged; the last ``PERSON_HISTORY_LIMIT`` entries."""
+def record_audit_history(*, obj: models.Model, show_contacts: bool) -> list[AuditLine]:
+    """What was done to one record, newest first: created (by hand or by an import), changed,
+    merged, unmerged; the last ``HISTORY_LIMIT`` entries (a person's page shows them)."""
     entries = AuditEntry.objects.filter(
-        object_type=Person._meta.label_lower,
-        object_uid=person.uid,
-        action__in=PERSON_HISTORY_ACTIONS,
-    ).order_by("-at", "-id")[:PERSON_HISTORY_LIMIT]
+        object_type__in=audit_type_labels(type(obj)),
+        object_uid=getattr(obj, "uid", None),
+        action__in=HISTORY_ACTIONS,
+    ).order_by("-at", "-id")[:HISTORY_LIMIT]
     return audit_lines(list(entries), show_contacts=show_contacts)
 
 

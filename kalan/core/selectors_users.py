@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import Promise
 
 from kalan.core.models import User
 from kalan.core.roles import CAPABILITIES, GRANTS, Role, capabilities_of
-from kalan.workshops.models import Session
 
 
 @dataclass(frozen=True)
@@ -21,12 +20,11 @@ class RoleDescription:
 
 
 def user_list(*, role: str = "") -> QuerySet[User]:
-    """Every account (active first), with its partner and its number of assigned sessions, in
-    two queries whatever their number; only those of ``role`` when one is given."""
-    users = (
-        User.objects.select_related("partner")
-        .annotate(session_count=Count("assigned_sessions"))
-        .order_by("-is_active", "last_name", "first_name", "username")
+    """Every account (active first), with its partner, in one query whatever their number; only
+    those of ``role`` when one is given. A trainer's sessions are listed on the sessions' pages:
+    core does not reach into workshops."""
+    users = User.objects.select_related("partner").order_by(
+        "-is_active", "last_name", "first_name", "username"
     )
     if role:
         users = users.filter(role=role)
@@ -35,13 +33,6 @@ def user_list(*, role: str = "") -> QuerySet[User]:
 
 def user_get_or_404(*, pk: int) -> User:
     return get_object_or_404(User.objects.select_related("partner"), pk=pk)
-
-
-def sessions_for_assignment() -> QuerySet[Session]:
-    """The sessions a trainer may be assigned to, the most recent first."""
-    return Session.objects.select_related("workshop", "place").order_by(
-        "-start_date", "workshop__title", "number"
-    )
 
 
 def _described(granted: frozenset[str]) -> list[str | Promise]:

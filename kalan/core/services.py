@@ -6,8 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from kalan.core.models import Organisation
-from kalan.people.models import Place
+from kalan.core.models import Organisation, Place
 
 
 @transaction.atomic

@@ -14,15 +14,17 @@ and the command prints it:
 - ``role_unknown``: not one of ``kalan.core.roles.Role``;
 - ``partner_required`` / ``partner_forbidden``: a donor viewer is tied to its partner, and only
   a donor viewer is (the ``user_partner_iff_donor`` constraint, told at the field);
-- ``sessions_for_trainers_only``: only a trainer's sessions are limited to the assigned ones;
 - ``own_role`` / ``own_deactivation``: an administrator cannot take away their own right to manage
   users nor deactivate themself, so that the last one cannot lock everybody out by mistake.
+
+A change of role and a deactivation are announced (``kalan.core.signals``) inside the same
+transaction, so that the apps above end what the account held there (workshops ends a former
+trainer's session assignments); core itself knows nothing of sessions.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -31,13 +33,12 @@ from django.utils.translation import gettext as _
 
 from kalan.core.audit import audit_record
 from kalan.core.errors import KalanError
-from kalan.core.models import AuditEntry, User
-from kalan.core.roles import GRANTS, SCOPED_TO_ASSIGNED_SESSIONS, Role
-from kalan.plans.models import Partner
-from kalan.workshops.models import Session
+from kalan.core.models import AuditEntry, Partner, User
+from kalan.core.roles import GRANTS, Role
+from kalan.core.signals import user_deactivated, user_role_changed
 
 
-def _role_check(*, role: str, partner: Partner | None, sessions: list[Session]) -> None:
+def _role_check(*, role: str, partner: Partner | None) -> None:
     if role not in Role.values:
         raise KalanError(_("Choisissez un rôle dans la liste."), code="role_unknown", field="role")
     if role == Role.DONOR and partner is None:
@@ -51,15 +52,6 @@ def _role_check(*, role: str, partner: Partner | None, sessions: list[Session]) 
             _("Seul un compte partenaire est rattaché à un partenaire : laissez ce champ vide."),
             code="partner_forbidden",
             field="partner",
-        )
-    if sessions and role not in SCOPED_TO_ASSIGNED_SESSIONS:
-        raise KalanError(
-            _(
-                "Seul un formateur a des sessions assignées : les autres rôles voient toutes les "
-                "sessions ou aucune. Désélectionnez-les."
-            ),
-            code="sessions_for_trainers_only",
-            field="sessions",
         )
 
 
@@ -125,10 +117,8 @@ def user_create(
     last_name: str = "",
     email: str = "",
     partner: Partner | None = None,
-    sessions: Iterable[Session] = (),
 ) -> User:
     """A new active account with this role. Raises KalanError (see the module)."""
-    assigned = list(sessions)
     user = User(
         username=_username_check(username=username),
         first_name=first_name.strip(),
@@ -136,13 +126,12 @@ def user_create(
         email=User.objects.normalize_email(email.strip()),
         partner=partner,
     )
-    _role_check(role=role, partner=partner, sessions=assigned)
+    _role_check(role=role, partner=partner)
     _role_apply(user, role)
     _password_check(password=password, user=user)
     user.set_password(password)
     _full_clean(user)
     user.save()
-    user.assigned_sessions.set(assigned)
     return user
 
 
@@ -157,17 +146,17 @@ def user_update(
     last_name: str = "",
     email: str = "",
     partner: Partner | None = None,
-    sessions: Iterable[Session] = (),
     is_active: bool = True,
 ) -> User:
-    """Change an account's names, role, partner, assigned sessions, and whether it is active.
+    """Change an account's names, role, partner, and whether it is active.
 
-    Deactivating ends its sessions at once, as ``user_deactivate`` does. Raises KalanError (see the
-    module), ``own_role`` and ``own_deactivation`` when ``actor`` is the account itself.
+    Deactivating ends its sessions at once, as ``user_deactivate`` does; a new role is announced
+    with ``user_role_changed``, a deactivation with ``user_deactivated``. Raises KalanError (see
+    the module), ``own_role`` and ``own_deactivation`` when ``actor`` is the account itself, and
+    whatever a receiver of those signals raises.
     """
-    assigned = list(sessions)
     locked = User.objects.select_for_update().get(pk=user.pk)
-    _role_check(role=role, partner=partner, sessions=assigned)
+    _role_check(role=role, partner=partner)
     if locked.pk == actor.pk and "manage_users" not in GRANTS.get(role, frozenset()):
         raise KalanError(
             _(
@@ -177,7 +166,8 @@ def user_update(
             code="own_role",
             field="role",
         )
-    if locked.is_active and not is_active:
+    old_role, deactivated = locked.role, locked.is_active and not is_active
+    if deactivated:
         _own_deactivation_refuse(user=locked, actor=actor)
         locked.sessions_key = uuid.uuid4()  # as user_deactivate does
     locked.username = _username_check(username=username, exclude=locked.pk)
@@ -189,23 +179,30 @@ def user_update(
     _role_apply(locked, role)
     _full_clean(locked)
     locked.save()
-    locked.assigned_sessions.set(assigned)
+    if role != old_role:
+        user_role_changed.send(sender=User, user=locked, old_role=old_role, new_role=role)
+    if deactivated:
+        user_deactivated.send(sender=User, user=locked)
     return locked
 
 
 @transaction.atomic
 def user_deactivate(*, user: User, actor: User) -> User:
-    """The account can no longer sign in, and its open sessions end now.
+    """The account can no longer sign in, and its open sessions end now; the deactivation is
+    announced with ``user_deactivated`` when the account was active.
 
     Raises KalanError ``own_deactivation`` when ``actor`` is the account itself.
     """
     _own_deactivation_refuse(user=user, actor=actor)
     locked = User.objects.select_for_update().get(pk=user.pk)
+    was_active = locked.is_active
     locked.is_active = False
     # Django already refuses an inactive user's session; a new key also keeps those sessions
     # dead if the account is reactivated later.
     locked.sessions_key = uuid.uuid4()
     locked.save(update_fields=["is_active", "sessions_key"])
+    if was_active:
+        user_deactivated.send(sender=User, user=locked)
     return locked
 
 

@@ -5,6 +5,9 @@ Open to every signed-in user whatever the role (``any_user``).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -61,3 +64,21 @@ def account_sessions_end(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Vous êtes déconnecté de tous les appareils."))
     return redirect("login")
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """What django-axes answers to a login attempt while the account or the address is locked.
+
+    429 Too Many Requests, with the page saying how long to wait; the account name is not echoed.
+    """
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    return render(
+        request,
+        "core/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 
 from kalan.core.audit import CountedRows, audit_export
 from kalan.core.forms_audit import AuditFilterForm
+from kalan.core.models import AuditEntry
+from kalan.core.render.spreadsheets import export_filename, xlsx_response
 from kalan.core.roles import requires
 from kalan.core.selectors_audit import audit_export_table, audit_filter, audit_lines
-from kalan.people.exports import export_filename, xlsx_response
 
 PAGE_SIZE = 50
 
@@ -57,7 +58,7 @@ def audit_export_xlsx(request: HttpRequest) -> FileResponse:
     audit_export(
         what="audit",
         fmt="xlsx",
-        object_type="core.auditentry",
+        object_type=AuditEntry._meta.label_lower,
         rows=rows.count,
         filters=filters.as_detail(),
     )

@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kalan.assessments.views_tests import qr_svg
 from kalan.core import two_factor
 from kalan.core.forms import form_add_error
 from kalan.core.forms_two_factor import TotpCodeForm
 from kalan.core.middleware_two_factor import two_factor_remember
 from kalan.core.models import User
+from kalan.core.render.qr import qr_svg
 from kalan.core.roles import any_user
-from kalan.core.views import locked_out
+from kalan.core.views_account import locked_out
 
 
 def offered_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -37,7 +37,6 @@ def _account_fields(form: UserCreateForm | UserEditForm) -> dict[str, Any]:
         "email": data["email"],
         "role": data["role"],
         "partner": data["partner"],
-        "sessions": data["sessions"],
     }
 
 
@@ -86,7 +85,6 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "email": edited.email,
         "role": edited.role,
         "partner": edited.partner,
-        "sessions": list(edited.assigned_sessions.values_list("pk", flat=True)),
         "is_active": edited.is_active,
     }
     form = UserEditForm(request.POST or None, initial=initial)

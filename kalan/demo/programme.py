@@ -38,19 +38,20 @@ from django.utils.translation import gettext as _
 from kalan.assessments.bank import bank_load
 from kalan.assessments.models import CurriculumObjective
 from kalan.core.errors import KalanError
-from kalan.core.models import Organisation, User
+from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import Role
 from kalan.core.services import organisation_create
 from kalan.demo.assessments import demo_assessments_load
-from kalan.people.models import Corps, Person, Place, Rank, Unit
+from kalan.people.models import Corps, Person, Rank, Unit
 from kalan.people.services import person_create
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.plans.models import Axis, StrategicPlan
 from kalan.plans.services import axis_create, partner_create, plan_create
 from kalan.workshops.models import Enrollment, Session, Workshop
 from kalan.workshops.services import (
     attendance_set,
     enrollment_create,
     session_create,
+    session_trainers_set,
     workshop_create,
 )
 
@@ -345,9 +346,16 @@ def _load(*, result: DemoResult) -> None:
                 by=officer,
                 created=created,
             )
-    sessions[ASSESSED_SESSION].trainers.add(accounts[Role.TRAINER])
+    _trainer_assign(session=sessions[ASSESSED_SESSION], trainer=accounts[Role.TRAINER])
     # Sévaré's pre-test, post-test and survey, answered: the results pages have a story to tell.
     demo_assessments_load(session=sessions[ASSESSED_SESSION], created=created)
+
+
+def _trainer_assign(*, session: Session, trainer: User) -> None:
+    """The demo trainer runs the Sévaré session, beside whoever was assigned there since. A demo
+    trainer an administrator has given another role or deactivated is left as they are."""
+    if trainer.is_active and trainer.role == Role.TRAINER:
+        session_trainers_set(session=session, trainers=[*session.trainers.all(), trainer])
 
 
 def _accounts_load(*, result: DemoResult, partner: Partner) -> dict[str, User]:

@@ -1,97 +1,29 @@
-"""Person lists out to XLSX and CSV: a filtered registry or a session roster with its attendance.
+"""The registry out to XLSX and CSV: the person list as filtered on its page.
 
-Three rules hold for every export, whatever the list:
-
-- **Only what the user may see.** ``person_export_columns(user)`` is the one place that decides
-  the columns; contacts (phone, e-mail) come only with ``kalan.view_contacts``, and are not even
-  read from the database otherwise. Roles, when they come, map onto these permissions.
-- **No cell runs as a formula.** A text that a spreadsheet would take for a formula (it starts
-  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, possibly after spaces) gets a
-  leading apostrophe, in CSV as in XLSX: OWASP's advice against CSV injection. The price is
-  visible: a phone number ``+223 70 12 34 56`` comes out as ``'+223 70 12 34 56``; a lost
-  ``+`` is better than a cell that calls ``HYPERLINK`` or ``cmd`` on the reader's machine.
-  In XLSX the cells are also typed as strings, so openpyxl never writes a ``<f>`` element.
-- **Memory stays bounded.** Rows come from the database in chunks (``iterator(chunk_size=…)``
-  over ``values()``, no model instances); CSV is a generator behind ``StreamingHttpResponse``;
-  XLSX is written by openpyxl's write-only workbook into an anonymous temporary file, then
-  streamed from disk by ``FileResponse``, which deletes it when it closes.
-
-CSV is UTF-8 with a byte-order mark and ``;`` between fields: French Excel reads the BOM as
-"UTF-8" (accents intact, instead of the Windows-1252 it assumes otherwise) and ``;`` as its list
-separator, since ``,`` is the decimal comma in French. LibreOffice detects both.
-
-Headers and labels are translated when the table is built, in the request's language: the CSV
-generator runs after the locale middleware has switched the language back.
+**Only what the user may see.** ``person_export_columns(user)`` is the one place that decides the
+columns of any person list (the registry here, a session's roster in
+``kalan.workshops.exports``); contacts (phone, e-mail) come only with ``kalan.view_contacts``, and
+are not even read from the database otherwise. The writing rules (no formula, bounded memory)
+are ``kalan.core.render.spreadsheets``'.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import datetime as dt
-import io
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import IO, Any, Literal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from kalan.core.models import User
-from kalan.people.models import Person, Place
+from kalan.core.models import Place, User
+from kalan.core.render.spreadsheets import CHUNK_SIZE, CellValue, ExportTable, spreadsheet_safe
+from kalan.people.models import Person
 from kalan.people.selectors import person_filter
-from kalan.workshops.models import Attendance, Enrollment, Session
-from kalan.workshops.selectors import session_roster
 
-Format = Literal["xlsx", "csv"]
-FORMATS: tuple[Format, ...] = ("xlsx", "csv")
-CellValue = str | int | float | None
 Row = Mapping[str, Any]
-
-# Rows read from the database per round trip: large enough to keep round trips few, small
-# enough that a chunk of plain tuples weighs a megabyte or two.
-CHUNK_SIZE = 2000
-# CSV rows per piece handed to the server: one piece per row would mean 200,000 tiny writes.
-CSV_ROWS_PER_PIECE = 500
-# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@")
-CONTROL_STARTS = ("\t", "\r")
-
-CONTENT_TYPES: dict[Format, str] = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
 Viewer = User | AnonymousUser
-
-
-def spreadsheet_safe(value: CellValue) -> CellValue:
-    """The value as a spreadsheet must receive it: never something it would run as a formula.
-
-    Texts starting with ``= + - @``, a tab or a carriage return, or with one of these after
-    leading spaces, get a leading apostrophe. Characters that XML cannot carry (control
-    characters other than tab, newline and carriage return) are dropped: openpyxl refuses them
-    and no real name holds them. Numbers pass unchanged: they are written as numbers.
-    """
-    if not isinstance(value, str):
-        return value
-    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if text.startswith(CONTROL_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,16 +34,6 @@ class ExportColumn:
     header: str  # translated when the columns are built
     fields: tuple[str, ...]
     value: Callable[[Row], CellValue]
-
-
-@dataclass(kw_only=True)
-class ExportTable:
-    """What a writer needs: translated headers and rows of plain, already neutralised values."""
-
-    title: str  # the sheet's name
-    headers: list[str]
-    rows: Iterable[Sequence[CellValue]]
-    widths: Sequence[int] = ()  # XLSX column widths, in characters, in header order
 
 
 def _blank(key: str) -> Callable[[Row], CellValue]:
@@ -211,7 +133,7 @@ class RegionIndex:
         return self._regions[place_id]
 
 
-def _person_cells(
+def person_cells(
     columns: Sequence[ExportColumn], row: dict[str, Any], regions: RegionIndex
 ) -> list[CellValue]:
     if "unit__place_id" in row:
@@ -237,7 +159,7 @@ def person_export_table(*, user: Viewer, query: str = "") -> ExportTable:
         regions = RegionIndex()
         for number, row in enumerate(persons.iterator(chunk_size=CHUNK_SIZE), start=1):
             row["number"] = number
-            yield _person_cells(columns, row, regions)
+            yield person_cells(columns, row, regions)
 
     return ExportTable(
         title=_("Personnes"),
@@ -247,7 +169,7 @@ def person_export_table(*, user: Viewer, query: str = "") -> ExportTable:
     )
 
 
-def _person_row(person: Person) -> dict[str, Any]:
+def person_row(person: Person) -> dict[str, Any]:
     """A person loaded with its relations, as the ``values()`` row the columns read."""
     corps, rank, unit = person.corps, person.rank, person.unit
     return {
@@ -264,175 +186,3 @@ def _person_row(person: Person) -> dict[str, Any]:
         "phone": person.phone,
         "email": person.email,
     }
-
-
-def attendance_header(*, day: dt.date, half: str) -> str:
-    """« 08/11/2022 », or « 08/11/2022 matin » when attendance is taken by half-day."""
-    label = date_format(day, "SHORT_DATE_FORMAT")
-    if half != Attendance.Half.DAY:
-        label = f"{label} {Attendance.Half(half).label}"
-    return label
-
-
-def session_export_table(*, user: Viewer, session: Session) -> ExportTable:
-    """A session's roster as on its page: persons, role, status, one 1/0 per day, days present.
-
-    The roster is read by ``session_roster`` (the page's own selector, three queries) so that
-    the export and the page cannot disagree; a session holds at most a few hundred people.
-    A half-day counts for half a day in the total, as on the page.
-    """
-    columns = person_export_columns(user)
-    roster = session_roster(session=session)
-    roles = {value: str(label) for value, label in Enrollment.Role.choices}
-    statuses = {value: str(label) for value, label in Enrollment.Status.choices}
-    weight = 0.5 if session.half_days else 1
-    regions = RegionIndex()
-
-    def rows() -> Iterator[list[CellValue]]:
-        for number, line in enumerate(roster.rows, start=1):
-            enrollment = line.enrollment
-            person = _person_row(enrollment.person)
-            person["number"] = number
-            days = line.present_count * weight
-            yield [
-                *_person_cells(columns, person, regions),
-                spreadsheet_safe(roles.get(enrollment.role, enrollment.role)),
-                spreadsheet_safe(statuses.get(enrollment.status, enrollment.status)),
-                *(int(mark) for mark in line.marks),
-                int(days) if float(days).is_integer() else days,
-            ]
-
-    days = [attendance_header(day=day, half=half) for day, half in roster.columns]
-    return ExportTable(
-        title=_("Présences"),
-        headers=[
-            *(column.header for column in columns),
-            _("Rôle"),
-            _("Statut"),
-            *days,
-            _("Jours de présence"),
-        ],
-        rows=list(rows()),
-        widths=[
-            *(WIDTHS.get(column.key, 12) for column in columns),
-            14,
-            12,
-            *(len(day) + 2 for day in days),
-            10,
-        ],
-    )
-
-
-def csv_pieces(table: ExportTable) -> Iterator[str]:
-    """The table as CSV text, in pieces of a few hundred rows, the byte-order mark first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow([spreadsheet_safe(header) for header in table.headers])
-    for count, row in enumerate(table.rows, start=1):
-        writer.writerow(row)
-        if count % CSV_ROWS_PER_PIECE == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def xlsx_write(table: ExportTable, file: IO[bytes]) -> None:
-    """Write the table to ``file`` as a one-sheet workbook (see ``xlsx_write_sheets``)."""
-    xlsx_write_sheets([table], file)
-
-
-def xlsx_write_sheets(tables: Sequence[ExportTable], file: IO[bytes]) -> None:
-    """Write each table to ``file`` as a sheet of one workbook, row by row (openpyxl write-only).
-
-    openpyxl spools each sheet's XML to a named file in the temp folder and removes it on save;
-    if the export fails half-way that file would stay until the process ends, with the persons
-    written so far in clear: it is removed here too.
-    """
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    sheets: list[WriteOnlyWorksheet] = []
-    try:
-        for table in tables:
-            sheet = workbook.create_sheet(title=table.title[:31])
-            sheets.append(sheet)
-            for index, width in enumerate(table.widths, start=1):
-                sheet.column_dimensions[get_column_letter(index)].width = width
-            sheet.freeze_panes = "A2"  # the header stays in sight while scrolling
-            header = []
-            for text in table.headers:
-                cell = _string_cell(sheet, spreadsheet_safe(text))
-                cell.font = bold
-                header.append(cell)
-            sheet.append(header)
-            for row in table.rows:
-                # An empty text is no cell at all: a smaller file, and the same empty cell in
-                # Excel.
-                sheet.append(
-                    [
-                        (_string_cell(sheet, v) if v else None) if isinstance(v, str) else v
-                        for v in row
-                    ]
-                )
-        workbook.save(file)
-    except BaseException:
-        for sheet in sheets:
-            _discard_spool(sheet)
-        raise
-
-
-def _discard_spool(sheet: WriteOnlyWorksheet) -> None:
-    """Remove the temporary XML file openpyxl was writing the sheet into, if it is still there."""
-    # Closing the sheet first ends openpyxl's writer, which closes its handle on the file.
-    with contextlib.suppress(Exception):
-        sheet.close()
-    spool = getattr(getattr(sheet, "_writer", None), "out", None)
-    if isinstance(spool, str):
-        with contextlib.suppress(OSError):
-            os.remove(spool)
-
-
-def _string_cell(sheet: WriteOnlyWorksheet, text: CellValue) -> WriteOnlyCell:
-    """A cell typed as text: even a value that slipped past the apostrophe is not a formula."""
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
-
-
-def export_filename(*, subject: str, fmt: Format, dated: bool = True) -> str:
-    """``kalan-personnes-2026-11-29.xlsx``: what the list is and when, never whose data it is."""
-    date = f"-{timezone.localdate():%Y-%m-%d}" if dated else ""
-    return f"kalan-{subject}{date}.{fmt}"
-
-
-def export_response(
-    *, table: ExportTable, fmt: Format, filename: str
-) -> StreamingHttpResponse | FileResponse:
-    """The table as a download: CSV streamed as it is written, XLSX streamed from a temp file.
-
-    The XLSX file is anonymous (``TemporaryFile``: on Linux it never has a name in the
-    folder), so no copy of the list outlives the response, even if the download is cut.
-    """
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_pieces(table), content_type=CONTENT_TYPES["csv"])
-        response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-        return response
-    return xlsx_response(tables=[table], filename=filename)
-
-
-def xlsx_response(*, tables: Sequence[ExportTable], filename: str) -> FileResponse:
-    """A workbook of one sheet per table, written to an anonymous temporary file and streamed
-    from disk (``TemporaryFile``: on Linux it never has a name in the folder, so no copy of the
-    list outlives the response, even if the download is cut)."""
-    file = tempfile.TemporaryFile(prefix="kalan-export-", suffix=".xlsx")  # noqa: SIM115
-    try:
-        xlsx_write_sheets(tables, file)
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
-    # FileResponse closes the file once sent, which deletes it.
-    return FileResponse(
-        file, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"]
-    )

@@ -47,7 +47,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple, Protocol
@@ -326,11 +326,41 @@ class NameIndex:
         """Persons of the index like this one: (person_id, score), best first, at most ``limit``."""
         number = service_number.strip() if corps_id is not None else ""
         key = name_key(last_name, first_names)
-        count = self._sound_counts.get(_sound(key), 0) + 1  # the row bears it too
-        ids, keys, sounds = self._ids, self._keys, self._sounds
-        ranks, units, births, counts = self._ranks, self._units, self._births, self._sound_counts
+        ids = self._ids
         scored: dict[int, float] = {}
         seen: set[int] = set()
+        keep = self._keeper(key, min_score=min_score, scored=scored)
+        same = self._by_number.get((corps_id, number)) if corps_id is not None else None
+        if same is not None and ids[same] != exclude:
+            seen.add(same)
+            points = _adjustment(
+                corps_id, rank_id, unit_id, birth_date, number,
+                corps_id, self._ranks[same], self._units[same], self._births[same], number,
+            )  # fmt: skip
+            keep(same, points if points is not None else 0.0)
+        self._keep_blocked(
+            key,
+            corps_id=corps_id,
+            rank_id=rank_id,
+            unit_id=unit_id,
+            birth_date=birth_date,
+            number=number,
+            other_corps_too=min_score <= OTHER_CORPS_BEST,
+            exclude=exclude,
+            seen=seen,
+            keep=keep,
+        )
+        best = sorted(scored.items(), key=lambda item: (-item[1], ids[item[0]]))
+        return [(ids[position], score) for position, score in best[:limit]]
+
+    def _keeper(
+        self, key: str, *, min_score: float, scored: dict[int, float]
+    ) -> Callable[[int, float], None]:
+        """``keep(position, points)``: puts the person at ``position`` in ``scored`` when their
+        name's score against ``key``, moved by ``points`` and by how common the names are,
+        reaches ``min_score``. The name scores are cached for the one lookup."""
+        count = self._sound_counts.get(_sound(key), 0) + 1  # the row bears it too
+        keys, sounds, counts = self._keys, self._sounds, self._sound_counts
         names: dict[str, float] = {}
         commons: dict[str, float] = {}
 
@@ -349,15 +379,26 @@ class NameIndex:
             if name and score >= min_score:
                 scored[position] = score
 
-        same = self._by_number.get((corps_id, number)) if corps_id is not None else None
-        if same is not None and ids[same] != exclude:
-            seen.add(same)
-            points = _adjustment(
-                corps_id, rank_id, unit_id, birth_date, number,
-                corps_id, ranks[same], units[same], births[same], number,
-            )  # fmt: skip
-            keep(same, points if points is not None else 0.0)
-        other_corps_too = min_score <= OTHER_CORPS_BEST
+        return keep
+
+    def _keep_blocked(
+        self,
+        key: str,
+        *,
+        corps_id: int | None,
+        rank_id: int | None,
+        unit_id: int | None,
+        birth_date: dt.date | None,
+        number: str,
+        other_corps_too: bool,
+        exclude: int | None,
+        seen: set[int],
+        keep: Callable[[int, float], None],
+    ) -> None:
+        """``keep`` each person not yet ``seen`` who shares a name block with ``key``, with the
+        points of their corps, rank, unit and birth date. With a service ``number``, the persons
+        holding another one in ``corps_id`` are left out: they are other persons."""
+        ids, ranks, units, births = self._ids, self._ranks, self._units, self._births
         # The loop below is _adjustment unrolled for one side fixed: it runs a million times
         # for the 10,000 rows of a large import.
         for block in _block_keys(key):
@@ -385,8 +426,6 @@ class NameIndex:
                         if birth_date is not None and (birth := births[position]) is not None:
                             points += SAME_BIRTH_DATE if birth == birth_date else OTHER_BIRTH_DATE
                         keep(position, points)
-        best = sorted(scored.items(), key=lambda item: (-item[1], ids[item[0]]))
-        return [(ids[position], score) for position, score in best[:limit]]
 
     def pairs(self, *, min_score: float = LIKELY) -> Iterator[tuple[int, int, float]]:
         """Every pair of indexed persons scoring min_score or more, once each, in no order."""

@@ -1,28 +1,39 @@
 """Two records found to be one person: merge them, undo the merge, or say they are two persons.
 
+    person_merge_preview(kept=, merged=) -> list[str]
     person_merge(kept=, merged=, by=, score=None) -> PersonMerge
     person_merge_undo(merge=, by=) -> None
     duplicate_dismiss(first=, second=, by=) -> DuplicateDismissal
 
 Every function is one transaction and locks the persons it changes. A merge never deletes a
-person: the merged record stays, hidden from the registry (``merged_into``), so that the merge
-can be undone. ``PersonMerge.details`` (version 1) records what the merge did:
+person, nor any row of theirs: the merged record stays, hidden from the registry
+(``merged_into``), so that the merge can be undone.
 
-    enrollments_moved  ids of merged's enrollments, in sessions kept was not in, now kept's (their
-                       attendance marks went with them)
-    same_session       one entry per session both were enrolled in: kept's enrollment stays and
-                       receives the marks of merged it lacked (``attendance_moved``); merged's
-                       enrollment and its remaining marks (days kept already had) are deleted, so
-                       that the roster does not list the person twice, and saved here whole
-                       (``enrollment``, ``attendance``); ``status_before``: kept's enrollment status
-                       when the merge set it to "attended", else null
+people knows nothing of sessions, tests, certificates or payments (DESIGN.md, layers): it
+announces the merge (``kalan.people.signals``) and each app above moves its own rows, in this
+transaction, and records what it did under its own key of ``PersonMerge.details``; the undo
+announces it again and each app moves its rows back. Where two rows collide (both persons in the
+same session, both answered the same test, both hold a certificate of the same session) the app
+keeps both and marks one superseded; before the user confirms, ``person_merge_preview`` asks
+each app for these collisions. Photos belong to sessions, not persons: a merge never touches
+them.
+
+``PersonMerge.details``, version 2:
+
+    version            2
     fields_filled      kept's blank fields filled from merged: {attname: value}
     service_number     the number moved from merged to kept, or ""
+    <app label>        each app's own record (``MergeMoves.record``): "workshops",
+                       "assessments", "certificates", "finance"; see their ``merge`` modules
 
-Test results (issue 4) will have to follow enrollments too: see the ``HOOK issue 4`` comments.
+Version 1 (merges made before version 2) kept the workshops' record at the top level
+(``enrollments_moved``, ``same_session``) and had deleted the merged person's enrollment in a
+session both attended, its test copies with it: see ``kalan.workshops.merge`` for what the undo
+of such a record brings back (the enrollment and its attendance; the copies are lost).
 
-The audit journal gets a MERGE (or UNMERGE) entry on each of the two persons, naming both; the
-rows moved with ``update`` send no signal and are covered by it.
+The audit journal gets a MERGE (or UNMERGE) entry on each of the two persons, naming both, with
+the counts each app reported; the rows moved with ``update`` send no signal and are covered by
+it.
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,9 +50,9 @@ from kalan.core.audit import audit_record
 from kalan.core.models import AuditEntry, User
 from kalan.people.errors import PeopleError
 from kalan.people.models import DuplicateDismissal, Person, PersonMerge
-from kalan.workshops.models import Attendance, Enrollment
+from kalan.people.signals import merge_announce, merge_preview, unmerge_announce
 
-DETAILS_VERSION = 1
+DETAILS_VERSION = 2
 # Filled on the kept person when blank there. Rank, unit and service number only come along
 # within one corps (a rank or unit belongs to its corps; a number is unique in it).
 PLAIN_FIELDS = ("phone", "email", "birth_date")
@@ -56,33 +67,6 @@ def _json(value: object) -> object:
     return value
 
 
-def _snapshot(row: models.Model) -> dict[str, object]:
-    """Every column of a row, as JSON, so that ``_restore`` can write it back identical."""
-    return {f.attname: _json(f.value_from_object(row)) for f in row._meta.concrete_fields}
-
-
-def _restore(model: type[models.Model], snapshot: dict[str, Any]) -> None:
-    fields = model._meta.concrete_fields
-    values = {f.attname: f.to_python(snapshot[f.attname]) for f in fields if f.attname in snapshot}
-    # Who enrolled or marked may have been deleted since: the row comes back without them, as
-    # SET_NULL would have left it.
-    for field in fields:
-        value, target = values.get(field.attname), field.related_model
-        if not (field.null and value is not None and isinstance(target, type)):
-            continue
-        if not target._default_manager.filter(pk=value).exists():
-            values[field.attname] = None
-    model(**values).save(force_insert=True)
-    # auto_now and auto_now_add overwrite the timestamps on save: put the recorded ones back.
-    stamps = [
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    pk = values[model._meta.pk.attname]
-    model._default_manager.filter(pk=pk).update(**{a: values[a] for a in stamps})
-
-
 def _lock_pair(first: Person, second: Person) -> tuple[Person, Person]:
     """Both rows, fresh and locked, always in pk order so that two merges cannot deadlock."""
     rows = Person.all_objects.select_for_update().filter(pk__in=[first.pk, second.pk])
@@ -90,20 +74,12 @@ def _lock_pair(first: Person, second: Person) -> tuple[Person, Person]:
     return locked[first.pk], locked[second.pk]
 
 
-@transaction.atomic
-def person_merge(
-    *, kept: Person, merged: Person, by: User | None, score: float | None = None
-) -> PersonMerge:
-    """Merge ``merged`` into ``kept``: its enrollments, attendance and blank fields go to kept.
-
-    Raises PeopleError: merge_same_person, merge_into_merged (kept was itself merged),
-    merge_already_merged, merge_service_numbers_differ (same corps, two numbers: two persons).
-    """
+def _refuse_merge(kept: Person, merged: Person) -> None:
+    """Raise the PeopleError that forbids this merge, if one does."""
     if kept.pk == merged.pk:
         raise PeopleError(
             _("Une personne ne peut pas être fusionnée avec elle-même."), code="merge_same_person"
         )
-    kept, merged = _lock_pair(kept, merged)
     if kept.merged_into_id is not None:
         raise PeopleError(
             _(
@@ -133,73 +109,70 @@ def person_merge(
             % {"a": kept.service_number, "b": merged.service_number},
             code="merge_service_numbers_differ",
         )
+
+
+def person_merge_preview(*, kept: Person, merged: Person) -> list[str]:
+    """What the merge would do that the user should know before confirming: the rows that
+    collide and how each app keeps both, and what stays as it is (issued payment statements).
+    Changes nothing.
+
+    Raises PeopleError as ``person_merge`` would, when the merge is refused anyway.
+    """
+    _refuse_merge(kept, merged)
+    return merge_preview(kept=kept, merged=merged)
+
+
+@transaction.atomic
+def person_merge(
+    *, kept: Person, merged: Person, by: User | None, score: float | None = None
+) -> PersonMerge:
+    """Merge ``merged`` into ``kept``: each app moves its rows (enrollments, attendance, test
+    copies, certificates) to kept, and kept's blank fields are filled from merged.
+
+    Raises PeopleError: merge_same_person, merge_into_merged (kept was itself merged),
+    merge_already_merged, merge_service_numbers_differ (same corps, two numbers: two persons);
+    and any KalanError an app raises to refuse the merge (nothing is changed then).
+    """
+    kept, merged = _lock_pair(kept, merged)
+    _refuse_merge(kept, merged)
     details: dict[str, Any] = {"version": DETAILS_VERSION}
-    _enrollments_move(kept=kept, merged=merged, details=details)
+    counts: dict[str, int] = {}
+    for moves in merge_announce(kept=kept, merged=merged):
+        if moves.key in details:
+            raise ValueError(f"Two apps record their merge under the same key: {moves.key}")
+        details[moves.key] = moves.record
+        counts.update(moves.counts)
     _fields_fill(kept=kept, merged=merged, details=details)
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
     merge = PersonMerge.objects.create(
         kept=kept, merged=merged, score=score, details=details, merged_by=by
     )
-    _audit(merge=merge, kept=kept, merged=merged, action=AuditEntry.Action.MERGE)
+    _audit(merge=merge, kept=kept, merged=merged, action=AuditEntry.Action.MERGE, counts=counts)
     return merge
 
 
-def _audit(*, merge: PersonMerge, kept: Person, merged: Person, action: str) -> None:
+def _audit(
+    *,
+    merge: PersonMerge,
+    kept: Person,
+    merged: Person,
+    action: str,
+    counts: dict[str, int] | None = None,
+) -> None:
     """One entry on each person, naming both: each page's history shows the merge, and the
-    moves made with ``update`` (enrollments, attendance), which send no signal, are covered by
-    it and by ``merge.details``."""
-    detail = {
+    rows the apps moved with ``update`` (enrollments, attendance, copies, certificates), which
+    send no signal, are covered by it (with the counts the apps reported) and by
+    ``merge.details``."""
+    detail: dict[str, Any] = {
         "merge": str(merge.uid),
         "kept": {"uid": str(kept.uid), "name": kept.full_name},
         "merged": {"uid": str(merged.uid), "name": merged.full_name},
         "score": merge.score,
-        "enrollments_moved": len(merge.details.get("enrollments_moved", [])),
+        **(counts or {}),
     }
     for person in (kept, merged):
         audit_record(action=action, obj=person, detail=detail)
-
-
-def _enrollments_move(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:
-    now = timezone.now()
-    kept_in = {e.session_id: e for e in Enrollment.objects.select_for_update().filter(person=kept)}
-    theirs = list(Enrollment.objects.select_for_update().filter(person=merged).order_by("pk"))
-    moved = [e.pk for e in theirs if e.session_id not in kept_in]
-    # updated_at changes too: later sync between machines goes by it.
-    Enrollment.objects.filter(pk__in=moved).update(person=kept, updated_at=now)
-    # HOOK issue 4 (test results): results hang on these enrollments and move with them.
-    details["enrollments_moved"] = moved
-    details["same_session"] = []
-    for enrollment in theirs:
-        target = kept_in.get(enrollment.session_id)
-        if target is None:
-            continue
-        marks = list(Attendance.objects.select_for_update().filter(enrollment=enrollment))
-        has = set(target.attendances.values_list("day", "half"))
-        marks_moved = sorted(a.pk for a in marks if (a.day, a.half) not in has)
-        Attendance.objects.filter(pk__in=marks_moved).update(enrollment=target, updated_at=now)
-        # HOOK issue 4 (test results): move merged's results of this session to ``target`` here
-        # (keeping kept's where both answered the same test), record them in this entry, and put
-        # them back in person_merge_undo; before the delete below, or it will take them along.
-        status_before = None
-        if (
-            enrollment.status == Enrollment.Status.ATTENDED
-            and target.status != Enrollment.Status.ATTENDED
-        ):
-            status_before = target.status
-            target.status = Enrollment.Status.ATTENDED
-            target.save(update_fields=["status", "updated_at"])
-        details["same_session"].append(
-            {
-                "session": enrollment.session_id,
-                "kept_enrollment": target.pk,
-                "attendance_moved": marks_moved,
-                "status_before": status_before,
-                "enrollment": _snapshot(enrollment),
-                "attendance": [_snapshot(a) for a in marks if a.pk not in marks_moved],
-            }
-        )
-        enrollment.delete()
 
 
 def _fields_fill(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:
@@ -229,13 +202,15 @@ def _fields_fill(*, kept: Person, merged: Person, details: dict[str, Any]) -> No
 
 @transaction.atomic
 def person_merge_undo(*, merge: PersonMerge, by: User | None) -> None:
-    """Put back what ``merge`` did: enrollments, attendance, fields, service number.
+    """Put back what ``merge`` did: each app moves its rows back (enrollments, attendance,
+    test copies, certificates), then the fields and the service number.
 
     A field changed on the kept person since the merge keeps its new value; attendance marks
     removed since stay removed. Raises PeopleError: merge_already_undone, merge_kept_merged_since
     (undo that merge first), merge_later_merges_first (merges into the same person are undone
-    newest first), merge_changed_since (an enrollment the merge moved or filled is gone),
-    merge_service_number_taken.
+    newest first), merge_changed_since, merge_service_number_taken; and the KalanError of an app
+    whose rows changed since so that they cannot go back (``merge_changed_since``: an
+    enrollment the merge moved is gone, for example). Nothing is changed then.
     """
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
@@ -261,13 +236,7 @@ def person_merge_undo(*, merge: PersonMerge, by: User | None) -> None:
         raise _changed_since()
     details = merge.details
     now = timezone.now()
-    moved = details["enrollments_moved"]
-    still_kept = Enrollment.objects.select_for_update().filter(pk__in=moved, person=kept)
-    if len(still_kept) != len(moved):
-        raise _changed_since()
-    Enrollment.objects.filter(pk__in=moved).update(person=merged, updated_at=now)
-    for entry in details["same_session"]:
-        _same_session_undo(entry=entry, kept=kept, merged=merged, now=now)
+    unmerge_announce(kept=kept, merged=merged, details=details)
     _fields_undo(kept=kept, merged=merged, details=details)
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
@@ -285,31 +254,6 @@ def _changed_since() -> PeopleError:
         ),
         code="merge_changed_since",
     )
-
-
-def _same_session_undo(
-    *, entry: dict[str, Any], kept: Person, merged: Person, now: dt.datetime
-) -> None:
-    target = (
-        Enrollment.objects.select_for_update()
-        .filter(pk=entry["kept_enrollment"], person=kept)
-        .first()
-    )
-    if (
-        target is None
-        or Enrollment.objects.filter(session_id=entry["session"], person=merged).exists()
-    ):
-        raise _changed_since()
-    _restore(Enrollment, entry["enrollment"])
-    for snapshot in entry["attendance"]:
-        _restore(Attendance, snapshot)
-    Attendance.objects.filter(pk__in=entry["attendance_moved"], enrollment=target).update(
-        enrollment_id=entry["enrollment"]["id"], updated_at=now
-    )
-    # HOOK issue 4 (test results): move back the results recorded in this entry.
-    if entry["status_before"] and target.status == Enrollment.Status.ATTENDED:
-        target.status = entry["status_before"]
-        target.save(update_fields=["status", "updated_at"])
 
 
 def _fields_undo(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:

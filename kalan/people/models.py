@@ -1,63 +1,15 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kalan.core.models import GlobalModel
-
-
-class Place(GlobalModel):
-    """Country → region → town (or cercle). Mali's map is data, loaded from a file, not code."""
-
-    class Kind(models.TextChoices):
-        COUNTRY = "country", _("pays")
-        REGION = "region", _("région")
-        DISTRICT = "district", _("district")
-        CERCLE = "cercle", _("cercle")
-        TOWN = "town", _("ville")
-
-    name = models.CharField(_("nom"), max_length=120)
-    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    code = models.CharField(_("code"), max_length=12, blank=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("dans"),
-        on_delete=models.PROTECT,
-        related_name="children",
-        null=True,
-        blank=True,
-    )
-    established = models.PositiveSmallIntegerField(_("année de création"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("lieu")
-        verbose_name_plural = _("lieux")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["parent", "kind", "name"], name="place_unique_in_parent"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind="country", parent__isnull=True)
-                | (~models.Q(kind="country") & models.Q(parent__isnull=False)),
-                name="place_only_countries_are_roots",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def region(self) -> Place | None:
-        """The region (or district) this place lies in, itself included."""
-        place: Place | None = self
-        while place is not None and place.kind not in (self.Kind.REGION, self.Kind.DISTRICT):
-            place = place.parent
-        return place
+from kalan.core.models import GlobalModel, Place
 
 
 class Corps(GlobalModel):
@@ -215,6 +167,10 @@ class Person(GlobalModel):
     objects = ActivePersonManager()
     all_objects = models.Manager()
 
+    # Contacts of security officers: the journal masks them, as the person's page does, from
+    # whoever lacks kalan.view_contacts.
+    audit_masked_fields = frozenset({"phone", "email"})
+
     class Meta:
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
@@ -265,6 +221,10 @@ class Person(GlobalModel):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def audit_link(cls, *, uid: uuid.UUID | None, pk: str) -> str | None:
+        return reverse("person_detail", kwargs={"uid": uid}) if uid else None
+
     @property
     def full_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_names}".strip()
@@ -277,8 +237,10 @@ class Person(GlobalModel):
 class PersonMerge(GlobalModel):
     """Two records found to be one person: who merged what, when, and how to undo it.
 
-    ``details`` keeps what the merge moved (enrollments, attendance marks, a service number, the
-    fields filled on the kept person) so that ``person_merge_undo`` can put everything back.
+    ``details`` keeps what the merge moved so that ``person_merge_undo`` can put everything back:
+    the service number and the fields filled on the kept person, and each app's own record of
+    the rows it moved under its label ("workshops", "assessments", "certificates"); see
+    ``kalan.people.merge``.
     """
 
     kept = models.ForeignKey(
@@ -320,6 +282,10 @@ class PersonMerge(GlobalModel):
     def __str__(self) -> str:
         return f"{self.merged} → {self.kept}"
 
+    def audit_label(self) -> str:
+        # By ids: the names would cost two queries on every save.
+        return f"#{self.merged_id} → #{self.kept_id}"
+
 
 class DuplicateDismissal(GlobalModel):
     """Someone looked at a likely pair and said: two different people. The scan stops showing it."""
@@ -340,49 +306,5 @@ class DuplicateDismissal(GlobalModel):
             ),
         ]
 
-
-class ImportBatch(GlobalModel):
-    """One participant list uploaded into a session: previewed, then committed whole or not at all.
-
-    The file itself is kept in the data folder (``imports/``), never under a served URL.
-    """
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", _("aperçu")
-        COMMITTED = "committed", _("importé")
-        ABANDONED = "abandoned", _("abandonné")
-
-    session = models.ForeignKey(
-        "workshops.Session",
-        verbose_name=_("session"),
-        on_delete=models.CASCADE,
-        related_name="imports",
-    )
-    filename = models.CharField(_("fichier"), max_length=255)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("taille (octets)"))
-    stored_name = models.CharField(_("nom de stockage"), max_length=80)
-    sheet = models.CharField(_("feuille"), max_length=120, blank=True)
-    mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
-    decisions = models.JSONField(_("décisions"), default=dict, blank=True)
-    status = models.CharField(
-        _("statut"), max_length=10, choices=Status.choices, default=Status.PREVIEW
-    )
-    counts = models.JSONField(_("bilan"), default=dict, blank=True)
-    uploaded_by = models.ForeignKey(
-        "core.User",
-        verbose_name=_("déposé par"),
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    committed_at = models.DateTimeField(_("importé le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("import de liste")
-        verbose_name_plural = _("imports de listes")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename
+    def audit_label(self) -> str:
+        return f"#{self.first_id} ≠ #{self.second_id}"

@@ -20,8 +20,17 @@ def reference_data() -> dict[str, Any]:
     return data
 
 
+def _place_model(apps: Apps) -> Any:
+    """The map is core's since issue 10; migration people.0002 loads it with the historical
+    models of its time, when it was the people app's."""
+    try:
+        return apps.get_model("core", "Place")
+    except LookupError:
+        return apps.get_model("people", "Place")
+
+
 def reference_load(apps: Apps) -> None:
-    place_model = apps.get_model("people", "Place")
+    place_model = _place_model(apps)
     corps_model = apps.get_model("people", "Corps")
     rank_model = apps.get_model("people", "Rank")
     data = reference_data()

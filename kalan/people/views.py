@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kalan.core.roles import requires
-from kalan.core.selectors_audit import person_audit_history
+from kalan.core.selectors_audit import record_audit_history
 from kalan.people import selectors
 from kalan.people.models import Person
-from kalan.workshops.selectors import person_history
+from kalan.people.signals import person_sections
 
 PAGE_SIZE = 50
 
@@ -34,9 +34,9 @@ def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "history": person_history(person=person),
-            "changes": person_audit_history(
-                person=person, show_contacts=request.user.has_perm("kalan.view_contacts")
+            "sections": person_sections(person=person, user=request.user),
+            "changes": record_audit_history(
+                obj=person, show_contacts=request.user.has_perm("kalan.view_contacts")
             ),
         },
     )

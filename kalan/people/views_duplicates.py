@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kalan.core.errors import KalanError
 from kalan.core.roles import requires
@@ -52,10 +52,14 @@ def _score(value: str | None) -> float | None:
     return score if math.isfinite(score) and 0 <= score <= 100 else None
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires("merge_persons")
 def person_merge(request: HttpRequest, kept_uid: uuid.UUID, merged_uid: uuid.UUID) -> HttpResponse:
+    """GET: what the merge would do (the rows that collide, what stays as it is), to confirm;
+    POST: merge."""
     kept, merged = _person_or_404(kept_uid), _person_or_404(merged_uid)
+    if request.method == "GET":
+        return _merge_confirm(request, kept=kept, merged=merged)
     try:
         services.person_merge(
             kept=kept,
@@ -72,6 +76,24 @@ def person_merge(request: HttpRequest, kept_uid: uuid.UUID, merged_uid: uuid.UUI
             % {"merged": merged, "kept": kept},
         )
     return redirect("duplicate_list")
+
+
+def _merge_confirm(request: HttpRequest, *, kept: Person, merged: Person) -> HttpResponse:
+    try:
+        lines = services.person_merge_preview(kept=kept, merged=merged)
+    except KalanError as error:
+        messages.error(request, str(error))
+        return redirect("duplicate_list")
+    return render(
+        request,
+        "people/person_merge_confirm.html",
+        {
+            "kept": kept,
+            "merged": merged,
+            "lines": lines,
+            "score": _score(request.GET.get("score")),
+        },
+    )
 
 
 @require_POST

@@ -6,22 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from kalan.core.models import GlobalModel, Organisation
 
 
-class Partner(GlobalModel):
-    """A technical or financial partner; the ones that pay are the funders of a workshop."""
-
-    name = models.CharField(_("nom"), max_length=200, unique=True)
-    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
-    website = models.URLField(_("site web"), blank=True)
-
-    class Meta:
-        verbose_name = _("partenaire")
-        verbose_name_plural = _("partenaires")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.acronym or self.name
-
-
 class StrategicPlan(GlobalModel):
     organisation = models.ForeignKey(
         Organisation,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from kalan.core.models import Organisation
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.core.models import Organisation, Partner
+from kalan.plans.models import Axis, StrategicPlan
 
 
 @transaction.atomic

@@ -20,9 +20,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kalan.assessments.models import CurriculumObjective
+from kalan.core.formats import date_range, days, money, number, percent
 from kalan.core.models import Organisation
 from kalan.core.selectors import organisation_current
-from kalan.core.templatetags.kalan import date_range
 from kalan.reports import charts, figures
 from kalan.reports.compose import (
     Bullets,
@@ -33,12 +33,8 @@ from kalan.reports.compose import (
     Report,
     Table,
     Title,
-    days,
     docx_render,
-    money,
-    number,
     pdf_render,
-    percent,
 )
 from kalan.reports.models import ActivityReport, Photo
 from kalan.workshops.models import Enrollment, Session, Workshop
@@ -102,7 +98,11 @@ def activity_facts(*, workshop: Workshop, language: str) -> ActivityFacts:
     places = {session.pk: _place(session) for session in sessions}
     facilitators: dict[int, tuple[str, list[str]]] = {}
     enrollments = (
-        Enrollment.objects.filter(session__workshop=workshop, role=Enrollment.Role.FACILITATOR)
+        Enrollment.objects.filter(
+            session__workshop=workshop,
+            role=Enrollment.Role.FACILITATOR,
+            superseded_by__isnull=True,
+        )
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("person")
         .order_by("person__last_name", "person__first_names", "session__start_date")

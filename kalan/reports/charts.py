@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from kalan.core.formats import amount
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -75,10 +77,6 @@ def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
-
-
 def bars_by_sex(
     *,
     title: str,
@@ -98,7 +96,7 @@ def bars_by_sex(
     totals = [w + m for w, m in zip(women, men, strict=True)]
     top = max(totals, default=0) or 1
     for position, total in zip(positions, totals, strict=True):
-        axes.text(total + top * 0.01, position, _number(total), va="center", fontsize=8)
+        axes.text(total + top * 0.01, position, amount(total), va="center", fontsize=8)
     axes.set_yticks(positions, [_wrap(label) for label in labels])
     axes.set_xlim(0, top * 1.12)
     axes.xaxis.grid(True, color=GRID, linewidth=0.6)

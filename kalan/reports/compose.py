@@ -2,11 +2,12 @@
 
 The activity report and the donor report say the same thing in both formats, so their builders
 produce a list of blocks (title, heading, paragraph, list, table, image) and this module renders
-them: ``docx_render`` on the Word helpers of ``kalan.documents.word`` (the institution's name in
-the page header), ``pdf_render`` on the letterhead of ``kalan.documents.layout``. French text
+them: ``docx_render`` on the Word helpers of ``kalan.core.render.word`` (the institution's name in
+the page header), ``pdf_render`` on the letterhead of ``kalan.core.render.layout``. French text
 gets French typography (no-break spaces before ``: ; ! ?``), English text is left as it is.
 
-Numbers are written here too, in the report's language: ``number``, ``percent``, ``money``.
+Numbers are written by ``kalan.core.formats`` (``number``, ``percent``, ``days``, ``money``), in
+the report's language: the builders call them inside ``translation.override(language)``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -29,48 +28,19 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
+from kalan.core.formats import fr
 from kalan.core.models import Organisation
-from kalan.documents import layout
+from kalan.core.render import layout
 
 # The Word document with the institution's name in its header, and its writer: the same
-# helpers as the participant lists (kalan.documents.word), so both look alike.
-from kalan.documents.word import word_document, word_save
+# helpers as the participant lists (kalan.core.render.word), so both look alike.
+from kalan.core.render.word import word_document, word_save
 
-# --- numbers in the report's language ------------------------------------------------------------
+# --- the report's language ---------------------------------------------------------------------
 
 
 def _french() -> bool:
     return (get_language() or "fr").startswith("fr")
-
-
-def number(value: float | int | None, digits: int = 0) -> str:
-    """``1 234``, ``97,5`` in French; ``1,234``, ``97.5`` in English; "—" for no value."""
-    if value is None:
-        return "—"
-    text = number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
-    return text.replace("\u00a0", layout.NNBSP)
-
-
-def percent(share: float | None, digits: int = 1, *, scale: float = 100.0) -> str:
-    """A share (0-1, or a percent with ``scale=1``) as ``97,5 %`` or ``97.5%``."""
-    if share is None:
-        return "—"
-    text = number(share * scale, digits)
-    return f"{text}{layout.NNBSP}%" if _french() else f"{text}%"
-
-
-def days(value: float | None) -> str:
-    """Days, with a decimal only for a half: ``235``, ``12,5``."""
-    if value is None:
-        return "—"
-    return number(value, 0 if float(value).is_integer() else 1)
-
-
-def money(value: int | None, currency: str = "XOF") -> str:
-    if value is None:
-        return "—"
-    label = _("FCFA") if currency == "XOF" else currency
-    return f"{number(value)}{layout.NBSP}{label}"
 
 
 # --- blocks ------------------------------------------------------------------------------------
@@ -138,7 +108,7 @@ TEXT_WIDTH_MM = 180
 
 
 def _typo(text: str) -> str:
-    return layout.fr(text) if _french() else text
+    return fr(text) if _french() else text
 
 
 def docx_render(report: Report, *, organisation: Organisation | None) -> bytes:

@@ -18,7 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kalan.assessments.models import CurriculumObjective
-from kalan.people.exports import CellValue, ExportTable, Format, spreadsheet_safe
+from kalan.core.formats import month_abbr
+from kalan.core.render.spreadsheets import CellValue, ExportTable, Format, spreadsheet_safe
 from kalan.reports import figures
 from kalan.reports.figures import Learning, Participation, Period, Scope, Step
 
@@ -144,10 +145,12 @@ def _periods(*, scope: Scope, step: StepChoice, today: dt.date | None) -> tuple[
     return figures.timeline(scope=scope, step="year", today=today), "year"
 
 
-def period_label(start: dt.date, step: Step, *, short: bool = False) -> str:
+def timeline_label(start: dt.date, step: Step, *, short: bool = False) -> str:
     """« novembre 2022 » (« nov. 2022 » on an axis), « T4 2022 », « 2022 »."""
     if step == "month":
-        return date_format(start, "N Y" if short else "F Y")
+        if short:
+            return f"{month_abbr(start.month)} {start.year}"
+        return date_format(start, "F Y")
     if step == "quarter":
         return _("T%(quarter)s %(year)s") % {"quarter": (start.month + 2) // 3, "year": start.year}
     return str(start.year)
@@ -172,8 +175,8 @@ def _participants_chart(periods: list[Period], step: Step) -> Chart:
         kind="bar",
         sheet=_("Participants formés"),
         category=_period_header(step),
-        labels=[period_label(period.start, step) for period in periods],
-        ticks=[period_label(period.start, step, short=True) for period in periods],
+        labels=[timeline_label(period.start, step) for period in periods],
+        ticks=[timeline_label(period.start, step, short=True) for period in periods],
         series=[
             Series(
                 label=_("Participants formés"),
@@ -191,8 +194,8 @@ def _sessions_chart(periods: list[Period], step: Step) -> Chart:
         kind="stacked",
         sheet=_("Sessions"),
         category=_period_header(step),
-        labels=[period_label(period.start, step) for period in periods],
-        ticks=[period_label(period.start, step, short=True) for period in periods],
+        labels=[timeline_label(period.start, step) for period in periods],
+        ticks=[timeline_label(period.start, step, short=True) for period in periods],
         series=[
             Series(label=_("Sessions tenues"), values=[p.sessions_held for p in periods]),
             Series(label=_("Sessions prévues"), values=[p.sessions_planned for p in periods]),

@@ -25,12 +25,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kalan.core.models import Organisation
+from kalan.core.formats import date_range, date_short, days, money, number, percent
+from kalan.core.models import Organisation, Partner
+from kalan.core.render.spreadsheets import spreadsheet_safe
 from kalan.core.selectors import organisation_current
-from kalan.core.templatetags.kalan import date_range
-from kalan.documents.layout import date_long
-from kalan.people.exports import spreadsheet_safe
-from kalan.plans.models import Partner
 from kalan.reports import charts, figures
 from kalan.reports.activity import breakdown_table, corps_chart, definitions
 from kalan.reports.compose import (
@@ -40,12 +38,8 @@ from kalan.reports.compose import (
     Report,
     Table,
     Title,
-    days,
     docx_render,
-    money,
-    number,
     pdf_render,
-    percent,
 )
 from kalan.reports.models import DonorReport, Indicator, Target
 from kalan.reports.templatetags.press_text import at_the, capfirst_the
@@ -265,10 +259,25 @@ def _text(value: str) -> Any:
 def donor_xlsx(facts: DonorFacts) -> bytes:
     """The figures as a workbook: numbers as numbers, one sheet per breakdown."""
     book = Workbook()
+    _about_sheet(book, facts)
+    groups = [(item.workshop.title, item.figures, item.targets) for item in facts.workshops]
+    groups.append((_("Total"), facts.total, {}))
+    _indicator_sheet(book, facts, groups)
+    _breakdown_sheets(book, groups)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# A workshop's title (or « Total »), its figures and its targets: one group of rows per sheet.
+Group = tuple[str, Figures, dict[str, Any]]
+
+
+def _about_sheet(book: Workbook, facts: DonorFacts) -> None:
+    """The first sheet: partner, period, number of workshops, date made, definitions."""
     about = book.active
     assert about is not None
     about.title = _("Rapport")[:31]
-    total_label = _("Total")
     rows: list[tuple[str, Any]] = [
         (_("Partenaire"), facts.partner.name),
         (_("Période du"), facts.start),
@@ -289,9 +298,8 @@ def donor_xlsx(facts: DonorFacts) -> bytes:
     for cell in about["A"]:
         cell.font = Font(bold=True)
 
-    groups = [(item.workshop.title, item.figures, item.targets) for item in facts.workshops]
-    groups.append((total_label, facts.total, {}))
 
+def _indicator_sheet(book: Workbook, facts: DonorFacts, groups: list[Group]) -> None:
     sheet = _sheet(
         book,
         _("Indicateurs"),
@@ -320,6 +328,9 @@ def donor_xlsx(facts: DonorFacts) -> bytes:
             for column in (3, 4):
                 sheet.cell(row=row, column=column).number_format = FORMATS[item.unit]
 
+
+def _breakdown_sheets(book: Workbook, groups: list[Group]) -> None:
+    """Women and men of each workshop, then by corps, by region and by rank group."""
     sheet = _sheet(
         book,
         _("Sexe"),
@@ -348,38 +359,39 @@ def donor_xlsx(facts: DonorFacts) -> bytes:
                     [_text(title), _text(tally.label), tally.women, tally.men, tally.value]
                 )
 
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
 
 # --- the narrative -----------------------------------------------------------------------------
 
 
 def period_text(start: dt.date, end: dt.date, language: str) -> str:
     return _("du %(start)s au %(end)s") % {
-        "start": date_long(start, language).split(" ", 1)[1],
-        "end": date_long(end, language).split(" ", 1)[1],
+        "start": date_short(start, language),
+        "end": date_short(end, language),
     }
 
 
 def donor_report(facts: DonorFacts) -> Report:
     """The blocks of the narrative, in the active language. No person is ever named."""
-    partner = facts.partner
     period = period_text(facts.start, facts.end, facts.language)
     report = Report(
-        title=_("Rapport à %(partner)s, %(period)s") % {"partner": partner, "period": period}
+        title=_("Rapport à %(partner)s, %(period)s") % {"partner": facts.partner, "period": period}
     )
-    organisation = facts.organisation
     report.add(
         Title(
             _("Rapport au partenaire"),
-            [partner.name, _("Période : %(period)s") % {"period": period}],
+            [facts.partner.name, _("Période : %(period)s") % {"period": period}],
         )
     )
+    _add_introduction(report, facts, period)
+    _add_synthesis(report, facts)
+    _add_workshops(report, facts)
+    _add_conclusions(report, facts)
+    return report
+
+
+def _add_introduction(report: Report, facts: DonorFacts, period: str) -> None:
     narrative = facts.narrative
     introduction = narrative.introduction.strip() if narrative else ""
-    conclusions = narrative.conclusions.strip() if narrative else ""
     report.add(
         Heading(_("1. Introduction")),
         Para(
@@ -388,52 +400,62 @@ def donor_report(facts: DonorFacts) -> Report:
                 "%(organisation)s rend compte %(to_partner)s des ateliers financés dont les "
                 "sessions ont commencé %(period)s."
             )
-            % _intro_names(organisation=organisation, partner=partner, period=period)
+            % _intro_names(organisation=facts.organisation, partner=facts.partner, period=period)
         ),
     )
+
+
+def _add_synthesis(report: Report, facts: DonorFacts) -> None:
+    """The totals over the period: indicators, the corps chart, the tests chart, breakdowns."""
     report.add(Heading(_("2. Synthèse")))
     if not facts.workshops:
         report.add(Para(_("Aucune session d’un atelier financé n’a commencé sur la période.")))
-    else:
-        report.add(_indicator_table(facts.total, None, facts.currency))
-        chart = corps_chart(facts.total.participation)
-        if chart:
-            report.add(chart)
-        with_tests = [
-            item
-            for item in facts.workshops
-            if item.figures.learning.pre_copies or item.figures.learning.post_copies
-        ]
-        if with_tests:
-            report.add(
-                Picture(
-                    charts.bars_before_after(
-                        title=_("Moyennes au pré-test et au post-test par atelier (en %)"),
-                        labels=[
-                            _("Atelier %(n)s") % {"n": n}
-                            for n, _item in enumerate(with_tests, start=1)
-                        ],
-                        before=[item.figures.learning.pre_mean for item in with_tests],
-                        after=[item.figures.learning.post_mean for item in with_tests],
-                        before_label=_("Pré-test"),
-                        after_label=_("Post-test"),
-                    ),
-                    width=0.85,
-                ),
-                Para(
-                    " ; ".join(
-                        _("Atelier %(n)s : %(title)s") % {"n": n, "title": item.workshop.title}
-                        for n, item in enumerate(with_tests, start=1)
-                    ),
-                    small=True,
-                ),
-            )
-        report.add(
-            Heading(_("Personnes formées par sexe et par corps"), level=2),
-            breakdown_table(_("Corps"), facts.total.participation.by_corps),
-            Heading(_("Personnes formées par région d’affectation"), level=2),
-            breakdown_table(_("Région"), facts.total.participation.by_unit_region),
-        )
+        return
+    report.add(_indicator_table(facts.total, None, facts.currency))
+    chart = corps_chart(facts.total.participation)
+    if chart:
+        report.add(chart)
+    _add_tests_chart(report, facts)
+    report.add(
+        Heading(_("Personnes formées par sexe et par corps"), level=2),
+        breakdown_table(_("Corps"), facts.total.participation.by_corps),
+        Heading(_("Personnes formées par région d’affectation"), level=2),
+        breakdown_table(_("Région"), facts.total.participation.by_unit_region),
+    )
+
+
+def _add_tests_chart(report: Report, facts: DonorFacts) -> None:
+    """Pre- and post-test means of each workshop that held tests, numbered, with its key."""
+    with_tests = [
+        item
+        for item in facts.workshops
+        if item.figures.learning.pre_copies or item.figures.learning.post_copies
+    ]
+    if not with_tests:
+        return
+    report.add(
+        Picture(
+            charts.bars_before_after(
+                title=_("Moyennes au pré-test et au post-test par atelier (en %)"),
+                labels=[_("Atelier %(n)s") % {"n": n} for n in range(1, len(with_tests) + 1)],
+                before=[item.figures.learning.pre_mean for item in with_tests],
+                after=[item.figures.learning.post_mean for item in with_tests],
+                before_label=_("Pré-test"),
+                after_label=_("Post-test"),
+            ),
+            width=0.85,
+        ),
+        Para(
+            " ; ".join(
+                _("Atelier %(n)s : %(title)s") % {"n": n, "title": item.workshop.title}
+                for n, item in enumerate(with_tests, start=1)
+            ),
+            small=True,
+        ),
+    )
+
+
+def _add_workshops(report: Report, facts: DonorFacts) -> None:
     report.add(Heading(_("3. Les ateliers")))
     for n, item in enumerate(facts.workshops, start=1):
         places = "; ".join(
@@ -446,6 +468,10 @@ def donor_report(facts: DonorFacts) -> Report:
             Para(_("Sessions : %(places)s.") % {"places": places}),
             _indicator_table(item.figures, item.targets, facts.currency),
         )
+
+
+def _add_conclusions(report: Report, facts: DonorFacts) -> None:
+    conclusions = facts.narrative.conclusions.strip() if facts.narrative else ""
     report.add(
         Heading(_("4. Conclusions et perspectives")),
         Para(conclusions or _("Aucune conclusion saisie.")),
@@ -461,7 +487,6 @@ def donor_report(facts: DonorFacts) -> Report:
             small=True,
         ),
     )
-    return report
 
 
 def _indicator_table(found: Figures, targets: dict[str, float] | None, currency: str) -> Table:

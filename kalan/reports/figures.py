@@ -9,6 +9,9 @@ Definitions (the reports print them in their notes):
 
 - a *participant* is an enrollment with the participant role (facilitators, organisers and
   observers are never counted as trained);
+- an enrollment, or a test copy, that a merge of two records of one person superseded
+  (``superseded_by``, see ``kalan.workshops.merge``) is never counted: it is the same person
+  again;
 - a person is *trained* by a session once present there at least one day or half-day;
   *distinct persons* counts each person once across sessions;
 - *person-days* sum the days of presence of participants; a half-day counts for half a day;
@@ -31,6 +34,7 @@ Definitions (the reports print them in their notes):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -58,8 +62,9 @@ from django.utils.translation import gettext
 from kalan.assessments.bank import SCORED_KINDS
 from kalan.assessments.models import Answer, Submission, Test, TestQuestion
 from kalan.assessments.selectors import normalised_gain
-from kalan.documents.models import PaymentStatement
-from kalan.people.models import Person, Place, Rank
+from kalan.core.models import Place
+from kalan.finance.models import PaymentStatement
+from kalan.people.models import Person, Rank
 from kalan.workshops.models import Attendance, Enrollment, Funding, Session
 
 PARTICIPANT = Enrollment.Role.PARTICIPANT
@@ -256,6 +261,26 @@ def _participation(
     def result(group: Any) -> Participation:
         return results.setdefault(group, Participation())
 
+    _count_sessions(sessions, per=per, total=total, today=today, result=result)
+    _count_days_offered(session_ids, per=per, today=today, result=result, into=into)
+    _count_person_days(session_ids, per=per, result=result, into=into)
+    _count_trained(session_ids, per=per, total=total, result=result)
+    if total:
+        result(None).by_session_region = _summed_tallies(
+            found.by_session_region for group, found in results.items() if group is not None
+        )
+    return results
+
+
+def _count_sessions(
+    sessions: QuerySet[Session],
+    *,
+    per: Per | None,
+    total: bool,
+    today: dt.date,
+    result: Callable[[Any], Participation],
+) -> None:
+    """Fill the sessions held and planned and the workshops counted, of each group."""
     timing_keys = [_key("", per), None] if total else [_key("", per)]
     for timing_key in timing_keys:  # a workshop of several sessions is counted once: asked again
         timing = _grouped(
@@ -270,9 +295,19 @@ def _participation(
             found.sessions_held, found.sessions_planned = row["held"], row["planned"]
             found.workshops = row["workshops"]
 
-    enrolled = Enrollment.objects.filter(session__in=session_ids, role=PARTICIPANT).exclude(
-        status=WITHDRAWN
-    )
+
+def _count_days_offered(
+    session_ids: QuerySet[Session, Any],
+    *,
+    per: Per | None,
+    today: dt.date,
+    result: Callable[[Any], Participation],
+    into: Callable[[Any], tuple[Any, ...]],
+) -> None:
+    """Fill the participants enrolled and the days offered to them so far, of each group."""
+    enrolled = Enrollment.objects.filter(
+        session__in=session_ids, role=PARTICIPANT, superseded_by__isnull=True
+    ).exclude(status=WITHDRAWN)
     # Days offered so far: each enrolled participant times their session's days up to today.
     by_enrollment = _key("session", per)
     fields = ["session_id", "session__start_date", "session__end_date"]
@@ -286,8 +321,19 @@ def _participation(
             found.days_offered += row["n"] * days
             found.participants += row["n"]
 
+
+def _count_person_days(
+    session_ids: QuerySet[Session, Any],
+    *,
+    per: Per | None,
+    result: Callable[[Any], Participation],
+    into: Callable[[Any], tuple[Any, ...]],
+) -> None:
+    """Fill the participants' days of presence of each group, a half-day counting for half."""
     present = Attendance.objects.filter(
-        enrollment__session__in=session_ids, enrollment__role=PARTICIPANT
+        enrollment__session__in=session_ids,
+        enrollment__role=PARTICIPANT,
+        enrollment__superseded_by__isnull=True,
     )
     weight = Case(
         When(enrollment__session__half_days=True, then=Value(0.5)),
@@ -300,18 +346,23 @@ def _participation(
         for target in into(group):
             result(target).person_days += float(row["total"] or 0.0)
 
+
+def _count_trained(
+    session_ids: QuerySet[Session, Any],
+    *,
+    per: Per | None,
+    total: bool,
+    result: Callable[[Any], Participation],
+) -> None:
+    """Fill the persons trained of each group, by sex and in their breakdowns."""
     # Exists, not a join on attendances: one row per enrollment, whatever its days of presence.
     trained = Enrollment.objects.filter(
         Exists(Attendance.objects.filter(enrollment=OuterRef("pk"))),
         session__in=session_ids,
         role=PARTICIPANT,
+        superseded_by__isnull=True,
     )
-    breakdowns: dict[str, tuple[str | Case, str]] = {
-        "by_session_region": (_region("session__place"), "pk"),
-        "by_corps": ("person__corps__name", "person_id"),
-        "by_unit_region": (_region("person__unit__place"), "person_id"),
-        "by_rank_group": ("person__rank__group", "person_id"),
-    }
+    by_enrollment = _key("session", per)
     # Persons are counted once per group: the total asks the database again, ungrouped.
     for key in [by_enrollment, None] if total else [by_enrollment]:
         counts = _grouped(
@@ -326,26 +377,44 @@ def _participation(
             found = result(group)
             found.persons_trained, found.distinct_persons = row["trained"], row["persons"]
             found.women, found.men = row["women"], row["men"]
-        for name, (label, count) in breakdowns.items():
-            if key is None and total and name == "by_session_region":
-                continue  # enrollments, not persons: added up from the groups below
-            for group, tallies in _tallies(trained, key=key, label=label, count=count).items():
-                ordered = (
-                    _rank_groups(tallies) if name == "by_rank_group" else _largest_first(tallies)
-                )
-                setattr(result(group), name, ordered)
-    if total:
-        merged: dict[str, list[int]] = {}
-        for group, found in results.items():
-            for tally in found.by_session_region if group is not None else []:
-                sums = merged.setdefault(tally.label, [0, 0, 0])
-                sums[0] += tally.value
-                sums[1] += tally.women
-                sums[2] += tally.men
-        result(None).by_session_region = _largest_first(
-            [Tally(label, *sums) for label, sums in merged.items()]
-        )
-    return results
+        # The total's regions of sessions count enrollments, not persons: they are added up
+        # from the groups instead (_summed_tallies).
+        with_session_region = not (key is None and total)
+        _count_breakdowns(trained, key=key, with_session_region=with_session_region, result=result)
+
+
+def _count_breakdowns(
+    trained: QuerySet[Enrollment],
+    *,
+    key: str | None,
+    with_session_region: bool,
+    result: Callable[[Any], Participation],
+) -> None:
+    """Fill the ``by_*`` tallies of each group, the trained enrollments grouped by ``key``."""
+    breakdowns: dict[str, tuple[str | Case, str]] = {
+        "by_session_region": (_region("session__place"), "pk"),
+        "by_corps": ("person__corps__name", "person_id"),
+        "by_unit_region": (_region("person__unit__place"), "person_id"),
+        "by_rank_group": ("person__rank__group", "person_id"),
+    }
+    if not with_session_region:
+        del breakdowns["by_session_region"]
+    for name, (label, count) in breakdowns.items():
+        for group, tallies in _tallies(trained, key=key, label=label, count=count).items():
+            ordered = _rank_groups(tallies) if name == "by_rank_group" else _largest_first(tallies)
+            setattr(result(group), name, ordered)
+
+
+def _summed_tallies(groups: Iterable[list[Tally]]) -> list[Tally]:
+    """The groups' tallies added up label by label, largest first."""
+    merged: dict[str, list[int]] = {}
+    for tallies in groups:
+        for tally in tallies:
+            sums = merged.setdefault(tally.label, [0, 0, 0])
+            sums[0] += tally.value
+            sums[1] += tally.women
+            sums[2] += tally.men
+    return _largest_first([Tally(label, *sums) for label, sums in merged.items()])
 
 
 def _region(place: str) -> Case:
@@ -395,11 +464,37 @@ def timeline(*, scope: Scope, step: Step = "month", today: dt.date | None = None
     The query groups by month whatever the ``step``; quarters and years are sums of months,
     exact because each session and each enrollment lies in exactly one month.
     """
-    today = today or timezone.localdate()
+    sums = _period_sums(scope=scope, step=step, today=today or timezone.localdate())
+    if not sums:
+        return []
+    periods = []
+    start, last = min(sums), max(sums)
+    while start <= last:
+        held, planned, trained_count, days = sums.get(start, [0, 0, 0, 0.0])
+        periods.append(
+            Period(
+                start=start,
+                sessions_held=int(held),
+                sessions_planned=int(planned),
+                persons_trained=int(trained_count),
+                person_days=float(days),
+            )
+        )
+        start = _next_period(start, step)
+    return periods
+
+
+def _period_sums(*, scope: Scope, step: Step, today: dt.date) -> dict[dt.date, list[float]]:
+    """Sessions held, planned, persons trained and person-days by start of period, for the
+    periods that have sessions."""
     # One row per month: the join sessions -> enrollments -> attendances is a chain, so each
     # attendance row appears once (the person-days sum) and DISTINCT undoes the fan-out of the
     # counts.
-    trained = Q(enrollments__role=PARTICIPANT, enrollments__attendances__isnull=False)
+    trained = Q(
+        enrollments__role=PARTICIPANT,
+        enrollments__superseded_by__isnull=True,
+        enrollments__attendances__isnull=False,
+    )
     weight = Case(
         When(half_days=True, then=Value(0.5)), default=Value(1.0), output_field=FloatField()
     )
@@ -422,23 +517,7 @@ def timeline(*, scope: Scope, step: Step = "month", today: dt.date | None = None
         totals[1] += row["planned"]
         totals[2] += row["trained"]
         totals[3] += float(row["person_days"] or 0.0)
-    if not sums:
-        return []
-    periods = []
-    start, last = min(sums), max(sums)
-    while start <= last:
-        held, planned, trained_count, days = sums.get(start, [0, 0, 0, 0.0])
-        periods.append(
-            Period(
-                start=start,
-                sessions_held=int(held),
-                sessions_planned=int(planned),
-                persons_trained=int(trained_count),
-                person_days=float(days),
-            )
-        )
-        start = _next_period(start, step)
-    return periods
+    return sums
 
 
 @dataclass(frozen=True)
@@ -558,23 +637,47 @@ def _learning(
         test__session__in=session_ids,
         test__kind__in=[Test.Kind.PRE, Test.Kind.POST],
         submitted_at__isnull=False,
+        superseded_by__isnull=True,
         enrollment__role=PARTICIPANT,
     )
-    scored = Q(score__isnull=False, max_score__gt=0)
-    percent = ExpressionWrapper(
-        Value(100.0) * F("score") / F("max_score"), output_field=FloatField()
-    )
+    by_test = _key("test__session", per)
+    tests = _count_copies(sent, by_test=by_test, result=result, into=into)
+    _count_gains(sent, by_test=by_test, result=result, into=into)
+    if objectives:
+        _objectives(sent=sent, tests=tests, per=per, result=result, into=into)
+    return results
+
+
+def _scored() -> Q:
+    """The copies that have a percent: scored, out of more than zero points."""
+    return Q(score__isnull=False, max_score__gt=0)
+
+
+def _percent() -> ExpressionWrapper:
+    """A copy's score in percent of the points possible."""
+    return ExpressionWrapper(Value(100.0) * F("score") / F("max_score"), output_field=FloatField())
+
+
+def _count_copies(
+    sent: QuerySet[Submission],
+    *,
+    by_test: str | None,
+    result: Callable[[Any], Learning],
+    into: Callable[[Any], tuple[Any, ...]],
+) -> dict[int, tuple[Any, str, int]]:
+    """Fill the copies sent, mean percents and passes of each group; answer, by test id, the
+    test's group, kind and copies sent."""
+    scored = _scored()
     passing = scored & Q(
         score__gte=(F("test__pass_mark") - Value(PASS_TOLERANCE)) * F("max_score") / Value(100.0)
     )
-    by_test = _key("test__session", per)
     per_test = (
         sent.order_by()
         .values("test_id", "test__kind", *([by_test] if by_test else []))
         .annotate(
             copies=Count("pk"),
             percents=Count("pk", filter=scored),
-            total=Sum(percent, filter=scored),
+            total=Sum(_percent(), filter=scored),
             passed=Count("pk", filter=passing),
         )
     )
@@ -599,11 +702,22 @@ def _learning(
             result(group).pre_mean = mean
         else:
             result(group).post_mean = mean
+    return tests
 
+
+def _count_gains(
+    sent: QuerySet[Submission],
+    *,
+    by_test: str | None,
+    result: Callable[[Any], Learning],
+    into: Callable[[Any], tuple[Any, ...]],
+) -> None:
+    """Fill the participants paired and their mean normalised gain, of each group."""
     # Each participant's two copies side by side, paired in SQL (one row per participant who
     # sent both); the gains are added up here, as they come.
+    percent = _percent()
     pairs = (
-        sent.filter(scored)
+        sent.filter(_scored())
         .order_by()
         .values("enrollment_id", *([by_test] if by_test else []))
         .annotate(
@@ -624,10 +738,6 @@ def _learning(
                 gained[1] += 1
     for group, (gain_sum, count) in gains.items():
         result(group).mean_normalised_gain = gain_sum / count if count else None
-
-    if objectives:
-        _objectives(sent=sent, tests=tests, per=per, result=result, into=into)
-    return results
 
 
 def _objectives(
@@ -708,6 +818,7 @@ def _satisfaction(*, scope: Scope, per: Per | None, total: bool = False) -> dict
         test__session__in=scope.sessions().values("pk"),
         test__kind=Test.Kind.SURVEY,
         submitted_at__isnull=False,
+        superseded_by__isnull=True,
     )
     results: dict[Any, Satisfaction] = {}
     into = _into(total)

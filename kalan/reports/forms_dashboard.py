@@ -6,14 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kalan.people.models import Place
-from kalan.plans.models import Axis, Partner
+from kalan.core.formats import date_short
+from kalan.core.models import Partner, Place
+from kalan.plans.models import Axis
 from kalan.reports.dashboard import StepChoice
 from kalan.reports.figures import Scope
 
@@ -113,11 +113,14 @@ class DashboardFilterForm(forms.Form):
         start: dt.date | None = data.get("du")
         end: dt.date | None = data.get("au")
         if start and end:
-            period = _("du %(start)s au %(end)s") % {"start": _day(start), "end": _day(end)}
+            period = _("du %(start)s au %(end)s") % {
+                "start": date_short(start),
+                "end": date_short(end),
+            }
         elif start:
-            period = _("à partir du %(start)s") % {"start": _day(start)}
+            period = _("à partir du %(start)s") % {"start": date_short(start)}
         elif end:
-            period = _("jusqu’au %(end)s") % {"end": _day(end)}
+            period = _("jusqu’au %(end)s") % {"end": date_short(end)}
         else:
             period = _("toutes les dates")
         found = [(_("Période"), period)]
@@ -133,10 +136,3 @@ class DashboardFilterForm(forms.Form):
                 (str(field.label), field.label_from_instance(value) if value else everything)
             )
         return found
-
-
-def _day(day: dt.date) -> str:
-    """« 8 novembre 2022 », and « 1er janvier 2023 » as French writes the first of a month."""
-    if day.day == 1 and (get_language() or "fr").startswith("fr"):
-        return f"1er {date_format(day, 'F Y')}"
-    return date_format(day, "j F Y")

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kalan.plans.models import Partner
+from kalan.core.models import Partner
 from kalan.reports.models import Indicator, Language
 
 TEXTAREA = forms.Textarea(attrs={"rows": 8})

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kalan.core.models import GlobalModel
-from kalan.plans.models import Partner
+from kalan.core.models import GlobalModel, Partner
 from kalan.workshops.models import Session, Workshop
 
 

@@ -5,7 +5,7 @@ and ``reports/press/workshop_<lang>.txt`` write it over the figures of
 ``kalan.reports.figures.participation`` and the workshop, its objectives, its plan axis, its
 funders and the institution's mandate. The communication cell then edits the title, the text and
 the signature in the browser; what it saved is what the Word and PDF exports print
-(``kalan.documents.press``). Drafting again from the data replaces the title and the text.
+(``kalan.reports.press_files``). Drafting again from the data replaces the title and the text.
 
 Each language has its own template, so that the English draft is English prose and not the French
 one translated sentence by sentence. What people typed in French (the objectives, the axis, the
@@ -33,8 +33,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kalan.core.errors import KalanError
+from kalan.core.formats import fr
 from kalan.core.models import Organisation, User
-from kalan.documents.layout import fr
 from kalan.reports.figures import Scope, participation
 from kalan.reports.models import Language, Photo, PressRelease
 from kalan.workshops.models import Session, Workshop

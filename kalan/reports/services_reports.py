@@ -10,8 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from kalan.core.models import User
-from kalan.plans.models import Partner
+from kalan.core.models import Partner, User
 from kalan.reports.models import ActivityReport, DonorReport, Indicator, Target
 from kalan.workshops.models import Workshop
 

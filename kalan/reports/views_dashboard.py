@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from kalan.core.render.spreadsheets import FORMATS, export_filename, export_response, xlsx_response
 from kalan.core.roles import requires
-from kalan.people.exports import FORMATS, export_filename, export_response, xlsx_response
 from kalan.reports.dashboard import (
     CHARTS,
     chart_table,

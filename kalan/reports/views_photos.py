@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kalan.core.audit import audit_export
+from kalan.core.http import attachment, never_stored
 from kalan.core.roles import requires
 from kalan.reports import photos as service
 from kalan.reports.forms_photos import PhotoCaptionForm, PhotoUploadForm
@@ -150,13 +151,11 @@ def photo_image(request: HttpRequest, uid: object, variant: str) -> FileResponse
         handle = field.open("rb")
     except OSError:
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
     if request.GET.get("telecharger"):
         # A face leaving Kalan: recorded like any other export (viewing in the page is not).
         audit_export(what="photo", fmt="jpg", obj=photo, session=str(photo.session.uid))
         session = photo.session
         name = f"photo-atelier-{session.workshop_id}-session-{session.number}-{photo.order}.jpg"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return attachment(handle, filename=name, content_type="image/jpeg")
     # Faces of security officers: no shared cache keeps them, nor the browser of a shared laptop.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return never_stored(FileResponse(handle, content_type="image/jpeg"))

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kalan.core.audit import audit_export
+from kalan.core.http import attachment
 from kalan.core.roles import requires
-from kalan.documents.press import press_release_docx, press_release_pdf
 from kalan.reports.forms_press import PressReleaseForm
 from kalan.reports.models import Language
 from kalan.reports.press import (
@@ -28,6 +28,7 @@ from kalan.reports.press import (
     press_release_redraft,
     press_release_save,
 )
+from kalan.reports.press_files import press_release_docx, press_release_pdf
 from kalan.workshops.models import Workshop
 from kalan.workshops.selectors import session_get_or_404, workshops_visible
 
@@ -74,13 +75,6 @@ def _stem(subject: PressSubject, language: str) -> str:
             f"communique-atelier-{subject.workshop.pk}-session-{subject.session.number}-{language}"
         )
     return f"communique-atelier-{subject.workshop.pk}-{language}"
-
-
-def _download(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _edit(request: HttpRequest, subject: PressSubject, links: Links, language: str) -> HttpResponse:
@@ -164,7 +158,7 @@ def _export(subject: PressSubject, language: str, fmt: str) -> HttpResponse:
         data, content_type = press_release_docx(release=release), DOCX
     else:
         data, content_type = press_release_pdf(release=release), PDF
-    return _download(data, content_type=content_type, filename=f"{_stem(subject, language)}.{fmt}")
+    return attachment(data, filename=f"{_stem(subject, language)}.{fmt}", content_type=content_type)
 
 
 @requires("write_press")

@@ -23,8 +23,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kalan.core.http import attachment
+from kalan.core.models import Partner
 from kalan.core.roles import requires
-from kalan.plans.models import Partner
 from kalan.reports.activity import LANGUAGES, activity_document, activity_filename
 from kalan.reports.donor import XLSX_TYPE, donor_document, donor_facts, donor_filename
 from kalan.reports.forms_reports import (
@@ -46,12 +47,6 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": XLSX_TYPE,
 }
-
-
-def _download(data: bytes, *, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _language(language: str) -> str:
@@ -90,10 +85,10 @@ def activity_report_download(
     if fmt not in ("pdf", "docx"):
         raise Http404
     data = activity_document(workshop=workshop, language=language, fmt=fmt)  # type: ignore[arg-type]
-    return _download(
+    return attachment(
         data,
         filename=activity_filename(workshop=workshop, language=language, fmt=fmt),  # type: ignore[arg-type]
-        fmt=fmt,
+        content_type=CONTENT_TYPES[fmt],
     )
 
 
@@ -249,7 +244,7 @@ def donor_report_download(request: HttpRequest, fmt: str) -> HttpResponse:
         language=data["langue"],
         fmt=fmt,  # type: ignore[arg-type]
     )
-    return _download(document, filename=filename, fmt=fmt)
+    return attachment(document, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 @require_POST

@@ -7,9 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kalan.core.forms import DateInput
-from kalan.people.models import Corps, Person, Place, Rank, Unit
-from kalan.plans.models import Axis, Partner
+from kalan.core.models import Partner, Place, User
+from kalan.people.models import Corps, Person, Rank, Unit
+from kalan.plans.models import Axis
 from kalan.workshops.models import Enrollment, Session
+from kalan.workshops.selectors import trainers_assignable
 
 
 class WorkshopForm(forms.Form):
@@ -62,7 +64,30 @@ def _grouped_places() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(region, sorted(items, key=lambda i: i[1])) for region, items in sorted(groups.items())]
 
 
+class TrainerChoiceField(forms.ModelMultipleChoiceField):
+    """Trainers by name, with the username that tells two namesakes apart."""
+
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
 class SessionForm(forms.ModelForm):
+    # Whoever may edit a session assigns its trainers: programme officers and administrators
+    # (``change_programme``, which session_create and session_edit require), who organise the
+    # sessions. Trainers do not assign themselves; the account pages no longer do it either.
+    trainers = TrainerChoiceField(
+        label=_("Formateurs"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Les comptes de formateur qui animent la session : un formateur ne voit que les "
+            "sessions où il est assigné."
+        ),
+        # Check boxes rather than a list to Ctrl-click: an institution has a handful of trainers.
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Session
         fields = [
@@ -75,6 +100,7 @@ class SessionForm(forms.ModelForm):
             "per_diem_rate",
             "transport_rate",
             "certificate_min_percent",
+            "trainers",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         labels = {
@@ -88,6 +114,7 @@ class SessionForm(forms.ModelForm):
         assert isinstance(place, forms.ModelChoiceField)
         place.queryset = Place.objects.exclude(kind=Place.Kind.COUNTRY)
         place.choices = [("", "---------"), *_grouped_places()]
+        self.fields["trainers"].queryset = trainers_assignable()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,13 +14,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kalan.core.models import User
 from kalan.core.roles import SCOPED_TO_ASSIGNED_SESSIONS
 from kalan.core.text import fold
 from kalan.people.models import Person
+from kalan.plans.models import Axis
 from kalan.workshops.models import Attendance, Enrollment, Objective, Session, Workshop
 
 if TYPE_CHECKING:
     from kalan.core.roles import AnyUser
+
+# The participants a session counts: an enrollment superseded by a merge (kalan.workshops.merge)
+# is the same person again.
+COUNTED_PARTICIPANTS = Q(
+    enrollments__role=Enrollment.Role.PARTICIPANT, enrollments__superseded_by__isnull=True
+)
 
 
 # --- scopes: what a user may reach (kalan.core.roles) -------------------------------------
@@ -74,11 +82,7 @@ def workshop_detail(*, pk: int, user: AnyUser) -> Workshop:
                 "sessions",
                 queryset=sessions_visible(user)
                 .select_related("place__parent")
-                .annotate(
-                    participant_count=Count(
-                        "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
-                    )
-                ),
+                .annotate(participant_count=Count("enrollments", filter=COUNTED_PARTICIPANTS)),
             ),
         )
         .get(pk=pk)
@@ -195,6 +199,21 @@ def session_get_or_404(uid: object, *, user: AnyUser) -> Session:
         raise Http404 from None
 
 
+# --- trainers: the accounts that run a session ----------------------------------------------
+
+
+def trainers_assignable() -> QuerySet[User]:
+    """The accounts a session may be given as trainers: active ones with a trainer's role."""
+    return User.objects.filter(is_active=True, role__in=SCOPED_TO_ASSIGNED_SESSIONS).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def session_trainers(*, session: Session) -> QuerySet[User]:
+    """The accounts assigned to run this session, by name."""
+    return session.trainers.order_by("last_name", "first_name", "username")
+
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -213,7 +232,8 @@ def session_roster(*, session: Session) -> SessionRoster:
     """The roster with one attendance mark per person per day, and who was already trained on
     the same objectives: four queries, whatever the size."""
     enrollments = (
-        session.enrollments.select_related("person__rank", "person__corps", "person__unit__place")
+        session.enrollments.filter(superseded_by__isnull=True)
+        .select_related("person__rank", "person__corps", "person__unit__place")
         .prefetch_related(
             Prefetch(
                 "attendances", queryset=Attendance.objects.only("enrollment_id", "day", "half")
@@ -297,11 +317,7 @@ def sessions_current_and_coming(
         sessions_visible(user)
         .filter(end_date__gte=today)
         .select_related("workshop", "place__parent")
-        .annotate(
-            participant_count=Count(
-                "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
-            )
-        )
+        .annotate(participant_count=Count("enrollments", filter=COUNTED_PARTICIPANTS))
         .order_by("start_date")
     )
 
@@ -314,11 +330,7 @@ def sessions_recent(
         sessions_visible(user)
         .filter(end_date__lt=today)
         .select_related("workshop", "place__parent")
-        .annotate(
-            participant_count=Count(
-                "enrollments", filter=Q(enrollments__role=Enrollment.Role.PARTICIPANT)
-            )
-        )
+        .annotate(participant_count=Count("enrollments", filter=COUNTED_PARTICIPANTS))
         .order_by("-start_date")[:limit]
     )
 
@@ -337,7 +349,27 @@ def attendance_counts(*, enrollment: Enrollment, day: dt.date, half: str) -> tup
     column = Attendance.objects.filter(
         enrollment__session_id=enrollment.session_id,
         enrollment__role=Enrollment.Role.PARTICIPANT,
+        enrollment__superseded_by__isnull=True,
         day=day,
         half=half,
     ).count()
     return column, enrollment.attendances.count()
+
+
+def axis_detail(*, pk: int, user: AnyUser | None = None) -> Axis:
+    """The axis with its workshops and their sessions: for ``user``, only those they may see
+    (a trainer, the workshops and sessions assigned to them), as on the workshop pages.
+    Raises Axis.DoesNotExist."""
+    workshops, sessions = Workshop.objects.all(), Session.objects.all()
+    if user is not None:
+        workshops, sessions = workshops_visible(user), sessions_visible(user)
+    return (
+        Axis.objects.select_related("plan")
+        .prefetch_related(
+            Prefetch(
+                "workshops",
+                queryset=workshops.prefetch_related(Prefetch("sessions", queryset=sessions)),
+            )
+        )
+        .get(pk=pk)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -11,10 +11,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kalan.core.audit import audit_bulk_created
-from kalan.core.models import User
-from kalan.people.models import Person, Place
+from kalan.core.models import Partner, Place, User
+from kalan.core.roles import SCOPED_TO_ASSIGNED_SESSIONS
+from kalan.people.models import Person
 from kalan.people.services import person_create
-from kalan.plans.models import Axis, Partner
+from kalan.plans.models import Axis
 from kalan.workshops.errors import WorkshopError
 from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, Session, Workshop
 
@@ -118,11 +119,12 @@ def session_create(
     per_diem_rate: int = 0,
     transport_rate: int = 0,
     certificate_min_percent: int = 100,
+    trainers: Iterable[User] | None = None,
 ) -> Session:
-    """Add a session to a workshop, numbered after the last one.
+    """Add a session to a workshop, numbered after the last one, with these trainers if given.
 
     Raises ValidationError (end_date) when the end comes before the start, and for any field the
-    model refuses.
+    model refuses; WorkshopError as ``session_trainers_set``.
     """
     Workshop.objects.select_for_update().get(pk=workshop.pk)  # numbers are given one at a time
     last = workshop.sessions.aggregate(last=Max("number"))["last"] or 0
@@ -141,16 +143,21 @@ def session_create(
     )
     session.full_clean()
     session.save()
+    if trainers is not None:
+        session_trainers_set(session=session, trainers=trainers)
     return session
 
 
 @transaction.atomic
-def session_update(*, session: Session, **fields: object) -> Session:
-    """Change a session's place, venue, dates, capacity or rates.
+def session_update(
+    *, session: Session, trainers: Iterable[User] | None = None, **fields: object
+) -> Session:
+    """Change a session's place, venue, dates, capacity or rates, and its trainers if given.
 
     Raises WorkshopError (attendance_outside_dates) when new dates would leave recorded attendance
     outside the session, (attendance_other_halves) when switching between whole days and half-days
-    would hide recorded attendance, and ValidationError as session_create.
+    would hide recorded attendance, WorkshopError as ``session_trainers_set``, and ValidationError
+    as session_create.
     """
     allowed = {
         "place",
@@ -188,7 +195,55 @@ def session_update(*, session: Session, **fields: object) -> Session:
             field="half_days",
         )
     session.save()
+    if trainers is not None:
+        session_trainers_set(session=session, trainers=trainers)
     return session
+
+
+@transaction.atomic
+def session_trainers_set(*, session: Session, trainers: Iterable[User]) -> Session:
+    """Make these accounts the session's trainers, and only these: each of them sees the session
+    (and no other unless assigned there too), an account taken off it no longer does.
+
+    The session's form calls it, so those who may edit a session assign its trainers: programme
+    officers and administrators (``change_programme``), who organise the sessions. A trainer does
+    not assign themself. Every link added or removed is in the session's audit trail.
+
+    Raises WorkshopError (not_a_trainer, at ``trainers``) when one of them is not an active
+    account with a trainer's role.
+    """
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    # Locked as user_update locks them: a role changed meanwhile either shows here or waits for
+    # this to commit, then ends the assignment (kalan.workshops.receivers).
+    wanted = {user.pk for user in trainers}
+    accounts = list(User.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+    for account in accounts:
+        if not account.is_active or account.role not in SCOPED_TO_ASSIGNED_SESSIONS:
+            raise WorkshopError(
+                _(
+                    "« %(name)s » n’est pas un compte actif de formateur : seuls les formateurs "
+                    "sont assignés aux sessions."
+                )
+                % {"name": account.get_full_name() or account.username},
+                code="not_a_trainer",
+                field="trainers",
+            )
+    session.trainers.set(accounts)
+    return session
+
+
+@transaction.atomic
+def trainer_assignments_end(*, user: User) -> list[Session]:
+    """Take this account off every session it was assigned to, when it is no longer an active
+    trainer; return those sessions. Each removal is audited on its session.
+
+    The sessions are not locked: deleting a link takes no lock on them, so this cannot deadlock
+    with ``session_trainers_set``, which locks the session then the account.
+    """
+    sessions = list(Session.objects.filter(trainers=user.pk).order_by("pk"))
+    for session in sessions:
+        session.trainers.remove(user)
+    return sessions
 
 
 @transaction.atomic
@@ -218,7 +273,7 @@ def enrollment_create(
     over = False
     if role == Enrollment.Role.PARTICIPANT:
         taken = (
-            session.enrollments.filter(role=Enrollment.Role.PARTICIPANT)
+            session.enrollments.filter(role=Enrollment.Role.PARTICIPANT, superseded_by__isnull=True)
             .exclude(status=Enrollment.Status.WITHDRAWN)
             .count()
         )

@@ -15,6 +15,7 @@ from kalan.core.http import HtmxHttpRequest
 from kalan.core.roles import requires
 from kalan.people.models import Person
 from kalan.people.selectors import person_search
+from kalan.plans.models import Axis
 from kalan.workshops import selectors, services
 from kalan.workshops.forms import (
     EnrollExistingForm,
@@ -162,11 +163,14 @@ def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
             "workshops/_person_results.html",
             {"session": session, "results": results, "query": query},
         )
+    # Shown to those who assign them (the session's form), not to the trainers themselves.
+    may_assign = request.user.has_perm("kalan.change_programme")
     return render(
         request,
         "workshops/session_detail.html",
         {
             "session": session,
+            "trainers": selectors.session_trainers(session=session) if may_assign else None,
             "roster": selectors.session_roster(session=session),
             "query": query,
             "results": results,
@@ -251,7 +255,9 @@ def _enroll_error_page(
 def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
     session = selectors.session_get_or_404(uid, user=request.user)
     enrollment = get_object_or_404(
-        Enrollment.objects.select_related("session"), uid=enrollment_uid, session=session
+        Enrollment.objects.select_related("session").filter(superseded_by__isnull=True),
+        uid=enrollment_uid,
+        session=session,
     )
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
@@ -284,3 +290,12 @@ def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -
             "row_total": row_total,
         },
     )
+
+
+@requires("view_programme")
+def axis_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        axis = selectors.axis_detail(pk=pk, user=request.user)
+    except Axis.DoesNotExist:
+        raise Http404 from None
+    return render(request, "workshops/axis_detail.html", {"axis": axis})

@@ -4,18 +4,23 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
+import kalan
 from kalan.__main__ import main
-from kalan.core.models import User
+from kalan.core.models import Partner, User
 from kalan.core.roles import Role
-from kalan.plans.models import Partner
 from tests.factories import UserFactory
 
 STRONG = "Palmeraie-Sevare-2022"
@@ -51,6 +56,105 @@ def test_kalan_help_lists_kalans_own_commands(
     for command in ("serve", "migrate", "demo", "createuser"):
         assert command in commands
     assert "Usage" in out
+
+
+def listed(out: str) -> dict[str, str]:
+    """The commands ``kalan --help`` lists, each with its summary."""
+    lines = [line.split(maxsplit=1) for line in out.splitlines() if line.startswith("  ")]
+    return {words[0]: words[1] if len(words) > 1 else "" for words in lines}
+
+
+def test_kalan_help_lists_every_command_in_kalans_apps_with_a_short_summary(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Walks the folders rather than asking Django: a command added anywhere under kalan/ and
+    # missing from the help (an app left out of INSTALLED_APPS, say) fails here.
+    found = {
+        path.stem
+        for path in Path(kalan.__file__).parent.glob("*/management/commands/*.py")
+        if not path.stem.startswith("_")
+    }
+    assert {"serve", "demo", "createuser", "participants", "bank"} <= found
+
+    main(["kalan", "--help"])
+
+    commands = listed(capsys.readouterr().out)
+    for name in found:
+        assert name in commands, f"kalan --help does not list {name}"
+        assert 10 <= len(commands[name]) <= 80, f"{name}: {commands[name]!r}"
+        assert " / " not in commands[name]  # the French part only
+
+
+def test_kalan_help_lists_the_django_commands_a_user_needs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["kalan", "--help"])
+
+    commands = listed(capsys.readouterr().out)
+    for name in ("migrate", "changepassword", "check", "dbshell"):
+        assert commands[name]
+    assert "makemigrations" not in commands and "runserver" not in commands
+
+
+# The data folder: made by the commands that need it, never by reading the settings -----------
+
+
+def kalan_run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``kalan ARGS`` in a new process, with this data folder, no KALAN_SECRET_KEY, on SQLite."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KALAN_", "DJANGO_"))}
+    env["KALAN_DATA_DIR"] = str(data_dir)
+    return subprocess.run(  # noqa: S603 - our own interpreter, our own code
+        [sys.executable, "-m", "kalan", *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["migrate", "--help"], ["check"]])
+def test_help_and_check_make_no_data_folder(tmp_path: Path, args: list[str]) -> None:
+    done = kalan_run(tmp_path / "var", *args)
+
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "var").exists()
+
+
+def test_the_first_command_makes_the_folder_and_the_key_for_its_owner_only(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "kalan" / "var"
+
+    done = kalan_run(folder, "migrate", "--noinput", "--plan")
+
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    key = folder / "secret_key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert len(key.read_text().strip()) >= 50
+
+
+def test_kalan_migrate_names_a_data_folder_it_cannot_make_in_french_and_english(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "file").write_text("a file, not a folder")
+    folder = tmp_path / "file" / "sub"  # can never be made, even by root
+
+    done = kalan_run(folder, "migrate", "--noinput")
+
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        f"kalan : Le dossier de données {folder} n’est pas accessible en écriture (KALAN_DATA_DIR)"
+        f" / The data folder {folder} is not writable"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_kalan_restore_leaves_the_data_folder_alone(tmp_path: Path) -> None:
+    # Restoring into KALAN_DATA_DIR itself must find it empty: no key may be written there first.
+    done = kalan_run(
+        tmp_path / "var", "restore", str(tmp_path / "missing.kbak"), "--data-dir",
+        str(tmp_path / "var"),
+    )  # fmt: skip
+
+    assert done.returncode != 0
+    assert not (tmp_path / "var").exists()
 
 
 def test_createuser_reads_the_password_from_stdin(db: None, stdin: Feed) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from factory.django import DjangoModelFactory
 
-from kalan.people.models import Corps, Place, Rank
+from kalan.core.models import Place
+from kalan.people.models import Corps, Rank
 from kalan.workshops.models import Session
 from tests import factories
 from tests.factories import (

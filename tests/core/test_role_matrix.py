@@ -50,19 +50,20 @@ from pytest_django import Settings
 
 from kalan.assessments.models import CurriculumObjective, Question
 from kalan.assessments.models import Test as AssessmentTest
-from kalan.core.models import Organisation, User
-from kalan.documents import certificates
-from kalan.documents.models import Certificate, PaymentStatement
-from kalan.documents.statements import statement_issue
+from kalan.certificates import services as certificates
+from kalan.certificates.models import Certificate
+from kalan.core.models import Organisation, Partner, User
+from kalan.finance.models import PaymentStatement
+from kalan.finance.statements import statement_issue
 from kalan.people import merge
-from kalan.people.importing.service import import_batch_create
-from kalan.people.models import ImportBatch, Person, PersonMerge
-from kalan.plans.models import Axis, Partner
+from kalan.people.models import Person, PersonMerge
+from kalan.plans.models import Axis
 from kalan.reports.models import Indicator, Language, Photo
 from kalan.reports.photos import photo_family_set, photos_upload
 from kalan.reports.press import PressSubject, press_release_redraft
 from kalan.reports.services_reports import activity_report_save, donor_report_save, targets_set
-from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
+from kalan.workshops.importing.service import import_batch_create
+from kalan.workshops.models import Attendance, Enrollment, ImportBatch, Session, Workshop
 from tests.assessments.builders import bank_question, open_test, small_bank
 from tests.factories import (
     EnrollmentFactory,
@@ -477,7 +478,7 @@ GET: list[Row] = [
     *row("person_detail", PERSONS, lambda w: {"uid": w.sevare.participant.person.uid}),
     *row("person_export", PERSONS, lambda w: {"fmt": "csv"}),
     *row("duplicate_list", CHANGE),
-    *row("person_merge", POST_ONLY, _pair),
+    *row("person_merge", CHANGE, _pair),  # GET: what the merge would do, to confirm
     *row("duplicate_dismiss", POST_ONLY, _dismissed_pair),
     *row("person_merge_undo", POST_ONLY, lambda w: {"uid": w.merge.uid}),
     *row("bank_list", READ_TESTS),
@@ -761,7 +762,7 @@ def _model_state() -> dict[str, object]:
                 "sessions_key",
             )
         ),
-        "core.User.assigned_sessions": sorted(
+        "workshops.Session.trainers": sorted(
             Session.trainers.through.objects.values_list("session_id", "user_id")
         ),
     }

@@ -14,8 +14,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import Settings
 
-from kalan.assessments.views_tests import qr_svg
 from kalan.core.models import User
+from kalan.core.render.qr import qr_svg
 from tests.factories import PASSWORD
 
 ClientFor = Callable[[User], Client]

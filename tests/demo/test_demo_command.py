@@ -12,11 +12,11 @@ from django.core.management.base import CommandError
 from django.db.models import Count, Model
 from django.test import RequestFactory
 
-from kalan.core.models import Organisation, User
+from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import GRANTS, Role
 from kalan.demo.programme import PARTICIPANTS_FILE
-from kalan.people.models import Corps, Person, Place, Unit
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.people.models import Corps, Person, Unit
+from kalan.plans.models import Axis, StrategicPlan
 from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, Session, Workshop
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import io
 import docx
 from pypdf import PdfReader
 
-from kalan.documents.layout import plain_spaces
+from kalan.core.formats import plain_spaces
 
 
 def pdf_pages(data: bytes) -> list[str]:

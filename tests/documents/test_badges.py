@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from kalan.documents.badges import PER_SHEET, badges_pdf
+from kalan.workshops.badges import PER_SHEET, badges_pdf
 from kalan.workshops.models import Enrollment, Session
 from tests.documents.readers import pdf_pages
 from tests.factories import EnrollmentFactory, PersonFactory, UnitFactory

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kalan.documents.word import attendance_summary_docx, participants_docx
 from kalan.workshops.models import Enrollment, Session
+from kalan.workshops.word_lists import attendance_summary_docx, participants_docx
 from tests.documents.readers import docx_text
 from tests.factories import AttendanceFactory, EnrollmentFactory, PersonFactory, UnitFactory
 from tests.spreadsheets import user_with

@@ -1,54 +1,19 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from pypdf import PdfReader
 from reportlab.platypus import PageBreak
 
 from kalan.core.models import Organisation
-from kalan.documents import layout
-from kalan.documents.layout import NNBSP, amount, date_long, fr
+from kalan.core.render import layout
 from tests.documents.readers import pdf_pages
 
 
-def test_fr_puts_a_no_break_space_before_high_punctuation() -> None:
-    assert fr("Code participant: 4821") == f"Code participant{NNBSP}: 4821"
-    assert fr("Code participant : 4821") == f"Code participant{NNBSP}: 4821"
-    assert fr("Vraiment? Oui! Non; peut-être") == (
-        f"Vraiment{NNBSP}? Oui{NNBSP}! Non{NNBSP}; peut-être"
-    )
-
-
-def test_fr_puts_no_break_spaces_inside_guillemets() -> None:
-    assert fr("« Axe 3 »") == f"«{NNBSP}Axe 3{NNBSP}»"
-    assert fr("«Axe 3»") == f"«{NNBSP}Axe 3{NNBSP}»"
-
-
-def test_fr_leaves_times_and_addresses_alone() -> None:
-    assert fr("à 10:30 sur https://kalan.example/v/AB12") == (
-        "à 10:30 sur https://kalan.example/v/AB12"
-    )
-    assert fr("") == ""
-
-
-def test_amount_separates_thousands_with_narrow_no_break_spaces() -> None:
-    assert amount(2_400_000) == f"2{NNBSP}400{NNBSP}000"
-    assert amount(25_000) == f"25{NNBSP}000"
-    assert amount(999) == "999"
-    assert amount(0) == "0"
-    assert amount(1_234.6) == f"1{NNBSP}235"
-
-
-def test_date_long_writes_the_day_in_french() -> None:
-    assert date_long(dt.date(2022, 11, 8)) == "mardi 8 novembre 2022"
-    assert date_long(dt.date(2022, 11, 1)) == "mardi 1er novembre 2022"
-    assert date_long(dt.date(2022, 11, 8), lang="en") == "Tuesday 8 November 2022"
-
-
-def test_dejavu_is_used_for_the_narrow_no_break_space() -> None:
+def test_dejavu_is_used_so_the_narrow_no_break_space_prints_as_it_is() -> None:
+    # The typography itself (fr, amount, dates) is tested in tests/core/test_formats.py.
     assert layout.FONT == "DejaVuSans"
-    assert NNBSP == "\u202f"
+    assert layout._NARROW_SPACE_PRINTABLE
 
 
 def test_build_pdf_prints_letterhead_and_numbered_footer_on_every_page(

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from kalan.core.models import User
-from kalan.documents import sheets
-from kalan.documents.layout import content_height
+from kalan.core.render.layout import content_height
+from kalan.workshops import sheets
 from kalan.workshops.models import Enrollment, Session
 from tests.documents.readers import pdf_pages
 from tests.factories import EnrollmentFactory, PersonFactory, SessionFactory, UnitFactory

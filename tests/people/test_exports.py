@@ -17,13 +17,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from kalan.core.models import User
-from kalan.people.exports import (
-    CellValue,
-    ExportTable,
-    export_response,
-    person_export_columns,
-    spreadsheet_safe,
-)
+from kalan.core.render.spreadsheets import CellValue, ExportTable, export_response, spreadsheet_safe
+from kalan.people.exports import person_export_columns
 from kalan.people.models import Person
 from tests.factories import PersonFactory, UnitFactory, place, rank
 from tests.spreadsheets import (

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kalan.core.errors import KalanError
 from kalan.core.models import User
 from kalan.people.errors import PeopleError
 from kalan.people.merge import duplicate_dismiss, person_merge, person_merge_undo
@@ -49,6 +50,7 @@ def snapshot(*persons: Person) -> dict[str, Any]:
                 "status",
                 "over_capacity",
                 "enrolled_by_id",
+                "superseded_by_id",
                 "created_at",
             )
         ),
@@ -107,7 +109,9 @@ def test_merge_keeps_every_enrollment_and_attendance_of_both(
     kept, merged = pair["kept"], pair["merged"]
     merge = person_merge(kept=kept, merged=merged, by=programme_officer, score=95.5)
     assert Enrollment.objects.filter(person=kept).count() == 3
-    assert not Enrollment.objects.filter(person=merged).exists()
+    # Merged's enrollment in the session both attended stays, superseded by kept's: not deleted.
+    (superseded,) = Enrollment.objects.filter(person=merged)
+    assert (superseded, superseded.superseded_by) == (pair["merged_sevare"], pair["kept_sevare"])
     assert days(pair["kept_sevare"]) == [dt.date(2022, 11, 8), dt.date(2022, 11, 9)]
     pair["kept_sevare"].refresh_from_db()
     assert pair["kept_sevare"].status == Enrollment.Status.ATTENDED
@@ -201,7 +205,7 @@ def test_merges_into_one_person_are_undone_newest_first(pair: dict[str, Any]) ->
 def test_undo_is_refused_when_a_moved_enrollment_was_deleted_since(pair: dict[str, Any]) -> None:
     merge = person_merge(kept=pair["kept"], merged=pair["merged"], by=None)
     Enrollment.objects.filter(pk=pair["segou"].pk).delete()
-    with pytest.raises(PeopleError) as error:
+    with pytest.raises(KalanError) as error:
         person_merge_undo(merge=merge, by=None)
     assert error.value.code == "merge_changed_since"
     assert Person.all_objects.get(pk=pair["merged"].pk).merged_into == pair["kept"]
@@ -219,19 +223,21 @@ def test_undo_leaves_a_field_changed_since_the_merge(pair: dict[str, Any]) -> No
     assert kept.birth_date is None
 
 
-def test_undo_brings_back_a_deleted_enrollment_even_if_its_clerk_is_gone(
+def test_undo_gives_back_the_superseded_enrollment_even_if_its_clerk_is_gone(
     pair: dict[str, Any],
 ) -> None:
     clerk = UserFactory(username="clerk")
     Enrollment.objects.filter(pk=pair["merged_sevare"].pk).update(enrolled_by=clerk)
     merge = person_merge(kept=pair["kept"], merged=pair["merged"], by=None)
-    assert not Enrollment.objects.filter(pk=pair["merged_sevare"].pk).exists()
+    superseded = Enrollment.objects.get(pk=pair["merged_sevare"].pk)
+    assert superseded.superseded_by == pair["kept_sevare"]
     clerk.delete()
     person_merge_undo(merge=merge, by=None)
     restored = Enrollment.objects.get(pk=pair["merged_sevare"].pk)
-    assert (restored.uid, restored.person, restored.enrolled_by) == (
+    assert (restored.uid, restored.person, restored.enrolled_by, restored.superseded_by) == (
         pair["merged_sevare"].uid,
         pair["merged"],
+        None,
         None,
     )
     assert days(restored) == [dt.date(2022, 11, 8), dt.date(2022, 11, 9)]

@@ -9,7 +9,8 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from kalan.people.models import Corps, Person, Place, Rank, Unit
+from kalan.core.models import Place
+from kalan.people.models import Corps, Person, Rank, Unit
 from kalan.people.reference import reference_data, reference_load
 from tests.factories import PersonFactory, UnitFactory, corps, place
 

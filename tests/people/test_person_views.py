@@ -34,7 +34,8 @@ def test_the_person_page_lists_each_session_with_days_present(
     body = response.content.decode()
     assert response.status_code == 200
     assert "MAÏGA Aminata" in body
-    history = list(response.context["history"])
+    (section,) = response.context["sections"]
+    history = list(section.context["history"])
     assert [e.session for e in history] == [segou, sevare_session]  # newest first
     assert [e.days_present for e in history] == [0, 3]
     assert "3 / 3" in body

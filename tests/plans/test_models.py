@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from kalan.core.models import Organisation
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.core.models import Organisation, Partner
+from kalan.plans.models import Axis, StrategicPlan
 from tests.factories import AxisFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db

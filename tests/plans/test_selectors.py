@@ -7,6 +7,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from kalan.plans import selectors
 from kalan.plans.models import Axis, StrategicPlan
+from kalan.workshops import selectors as workshop_selectors
 from tests.factories import AxisFactory, SessionFactory, StrategicPlanFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_plan_list_reads_axes_without_a_query_per_plan(
 def test_axis_detail_brings_its_workshops_and_their_sessions(axis: Axis) -> None:
     session = SessionFactory(workshop=WorkshopFactory(axis=axis))
 
-    found = selectors.axis_detail(pk=axis.pk)
+    found = workshop_selectors.axis_detail(pk=axis.pk)
 
     assert found.plan == axis.plan
     assert [list(w.sessions.all()) for w in found.workshops.all()] == [[session]]

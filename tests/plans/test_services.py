@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from kalan.core.models import Organisation
-from kalan.plans.models import Partner, StrategicPlan
+from kalan.core.models import Organisation, Partner
+from kalan.plans.models import StrategicPlan
 from kalan.plans.services import axis_create, partner_create, plan_create
 
 

@@ -30,11 +30,11 @@ from PIL import Image
 
 from kalan.assessments import services as assessment_services
 from kalan.assessments.models import CurriculumObjective, Test
-from kalan.core.models import User
-from kalan.documents.models import PaymentStatement
-from kalan.documents.statements import statement_issue
-from kalan.people.models import Person, Place, Unit
-from kalan.plans.models import Axis, Partner
+from kalan.core.models import Partner, Place, User
+from kalan.finance.models import PaymentStatement
+from kalan.finance.statements import statement_issue
+from kalan.people.models import Person, Unit
+from kalan.plans.models import Axis
 from kalan.reports.models import Photo
 from kalan.workshops.models import Attendance, Enrollment, Funding, Session, Workshop
 from tests.assessments.results_data import build_test, four_questions, send_copy, start_copy

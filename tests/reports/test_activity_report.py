@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kalan.assessments.models import Answer, Submission
-from kalan.core.models import User
-from kalan.plans.models import Axis, Partner
+from kalan.core.models import Partner, User
+from kalan.plans.models import Axis
 from kalan.reports.models import ActivityReport
 from kalan.workshops.models import Attendance, Enrollment, Funding
 from tests.documents.readers import docx_text, pdf_pages

@@ -25,11 +25,10 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 from kalan.assessments.selectors import session_results
-from kalan.core.models import User
+from kalan.core.models import Partner, User
 from kalan.demo.programme import demo_load
-from kalan.documents.models import PaymentStatement
-from kalan.documents.statements import statement_issue
-from kalan.plans.models import Partner
+from kalan.finance.models import PaymentStatement
+from kalan.finance.statements import statement_issue
 from kalan.reports import figures
 from kalan.reports.activity import activity_document
 from kalan.reports.dashboard import dashboard_get

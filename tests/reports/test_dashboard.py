@@ -29,16 +29,17 @@ from django.db.models import Avg, Q, QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries
 
 from kalan.assessments.models import Answer, CurriculumObjective
 from kalan.assessments.models import Test as AssessmentTest
-from kalan.core.models import User
-from kalan.people.models import Corps, Person, Place
-from kalan.plans.models import Axis, Partner, StrategicPlan
+from kalan.core.models import Partner, Place, User
+from kalan.people.models import Corps, Person
+from kalan.plans.models import Axis, StrategicPlan
+from kalan.reports.dashboard import timeline_label
 from kalan.workshops.models import Attendance, Enrollment, Session
 from tests.assessments.results_data import build_test, content, send_copy
 from tests.factories import (
@@ -595,3 +596,13 @@ def test_without_scripts_each_chart_has_its_table_open(
     assert len(re.findall(r'<div class="chart-box[^"]*" hidden>', html)) == len(CHARTS)
     assert "<script>" not in html and "style=" not in html
     assert '<script id="dashboard-data" type="application/json">' in html
+
+
+def test_a_month_is_written_in_full_in_the_table_and_abbreviated_on_the_axis() -> None:
+    february = dt.date(2023, 2, 1)
+    with translation.override("fr"):
+        assert timeline_label(february, "month") == "février 2023"
+        assert timeline_label(february, "month", short=True) == "févr. 2023"
+        assert timeline_label(dt.date(2023, 10, 1), "quarter") == "T4 2023"
+    with translation.override("en"):
+        assert timeline_label(february, "month", short=True) == "Feb 2023"

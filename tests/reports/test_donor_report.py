@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kalan.core.models import User
-from kalan.plans.models import Axis, Partner
+from kalan.core.models import Partner, User
+from kalan.plans.models import Axis
 from kalan.reports.models import DonorReport, Target
 from kalan.workshops.models import Attendance, Enrollment, Funding
 from tests.documents.readers import docx_text, pdf_pages

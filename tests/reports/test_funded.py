@@ -35,10 +35,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from kalan.core.models import Organisation, User
+from kalan.core.models import Organisation, Partner, User
 from kalan.core.roles import Role
 from kalan.people.models import Person
-from kalan.plans.models import Axis, Partner
+from kalan.plans.models import Axis
 from kalan.reports.figures import Scope, funded_workshops, participation
 from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
 from tests.factories import (

@@ -24,13 +24,12 @@ import pytest
 from django.core.cache import cache
 from pytest_django import Settings
 
+from kalan.certificates import services as certificates
 from kalan.core.models import Organisation, User
-from kalan.documents import certificates
-from kalan.documents.statements import statement_issue
+from kalan.finance.statements import statement_issue
 from kalan.people import merge
-from kalan.people.models import ImportBatch
 from kalan.plans.models import Axis
-from kalan.workshops.models import Enrollment, Session
+from kalan.workshops.models import Enrollment, ImportBatch, Session
 from tests.assessments.builders import bank_question, open_test, small_bank
 from tests.factories import EnrollmentFactory, PersonFactory, SessionFactory, WorkshopFactory, place
 from tests.security.support import Programme, present_every_day

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.http.response import HttpResponseBase
 
 from kalan.assessments.models import Question, Test
-from kalan.documents.models import Certificate, PaymentStatement
-from kalan.people.models import ImportBatch, Person, PersonMerge
+from kalan.certificates.models import Certificate
+from kalan.finance.models import PaymentStatement
+from kalan.people.models import Person, PersonMerge
 from kalan.plans.models import Axis
-from kalan.workshops.models import Enrollment, Session, Workshop
+from kalan.workshops.models import Enrollment, ImportBatch, Session, Workshop
 from tests.factories import AttendanceFactory
 from tests.security.routes import Route
 

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
 from kalan.assessments.models import Submission, Test
+from kalan.certificates import services as certificates
+from kalan.certificates.models import Certificate
 from kalan.core.models import User
-from kalan.documents import certificates
-from kalan.documents.models import Certificate
-from kalan.documents.statements import statement_issue
-from kalan.people.models import ImportBatch, Person, PersonMerge
-from kalan.workshops.models import Attendance, Enrollment, Session
+from kalan.finance.statements import statement_issue
+from kalan.people.models import Person, PersonMerge
+from kalan.workshops.models import Attendance, Enrollment, ImportBatch, Session
 from tests.assessments.builders import open_test, small_bank
 from tests.factories import EnrollmentFactory, PersonFactory
 from tests.security.routes import Route, routes

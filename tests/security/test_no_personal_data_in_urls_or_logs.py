@@ -36,11 +36,11 @@ from django.test import Client
 from django.urls import reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
+from kalan.certificates import services as certificates
 from kalan.core.management.commands import serve as serve_command
 from kalan.core.models import User
-from kalan.documents import certificates
-from kalan.people.models import ImportBatch, Person
-from kalan.workshops.models import Session
+from kalan.people.models import Person
+from kalan.workshops.models import ImportBatch, Session
 from tests.factories import PASSWORD, PersonFactory, corps
 from tests.security.routes import RegexGroup, routes
 from tests.security.support import console_text, fetched, present_every_day

@@ -21,11 +21,11 @@ from django.utils.html import escape
 
 from kalan.assessments import services as assessments
 from kalan.assessments.models import Test
-from kalan.core.models import User
-from kalan.documents import certificates
-from kalan.people.models import ImportBatch, Person
-from kalan.plans.models import Axis, Partner
-from kalan.workshops.models import Enrollment, Session, Workshop
+from kalan.certificates import services as certificates
+from kalan.core.models import Partner, User
+from kalan.people.models import Person
+from kalan.plans.models import Axis
+from kalan.workshops.models import Enrollment, ImportBatch, Session, Workshop
 from tests.assessments.builders import ObjectiveFactory, bank_question
 from tests.assessments.results_data import build_test, content, start_copy
 from tests.documents.readers import docx_text

@@ -24,12 +24,11 @@ from pytest_django import Settings
 
 from kalan.core.models import Organisation, User
 from kalan.core.services import LOGO_MAX_BYTES
-from kalan.people.importing.service import import_batch_create
-from kalan.people.models import ImportBatch
-from kalan.workshops.models import Session
-from tests.people.importing.files import HEADER, PEOPLE
+from kalan.workshops.importing.service import import_batch_create
+from kalan.workshops.models import ImportBatch, Session
 from tests.security.routes import RegexGroup, Route, routes
 from tests.security.support import Programme, fetched
+from tests.workshops.importing.files import HEADER, PEOPLE
 
 ClientFor = Callable[[User], Client]
 

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from num2words import num2words
 
+from kalan.core.formats import dates_phrase
 from kalan.core.models import Organisation
 from kalan.workshops.models import Workshop
 
@@ -80,38 +80,13 @@ def spelled_f(value: int) -> str:
 
 @register.filter
 def days(start: dt.date, end: dt.date) -> str:
-    """When a session takes place, as an adverbial phrase.
+    """When a session takes place, as an adverbial phrase (``kalan.core.formats.dates_phrase``).
 
     French: « le 8 novembre 2022 », « les 8, 9 et 10 novembre 2022 » (up to four days in one month),
     « du 8 au 12 novembre 2022 », « du 30 novembre au 2 décembre 2022 ». English: "on 8 November
     2022", "on 8, 9 and 10 November 2022", "from 8 to 12 November 2022".
     """
-    french = _french()
-
-    def day(d: dt.date) -> str:
-        return "1er" if french and d.day == 1 else str(d.day)
-
-    def month_year(d: dt.date, year: bool = True) -> str:
-        month = date_format(d, "F")
-        month = month.lower() if french else month
-        return f"{month} {d.year}" if year else month
-
-    count = (end - start).days + 1
-    same_month = (start.year, start.month) == (end.year, end.month)
-    if count <= 1:
-        return f"{'le' if french else 'on'} {day(start)} {month_year(start)}"
-    if same_month and count <= 4:
-        listed = [day(start + dt.timedelta(days=n)) for n in range(count)]
-        return f"{'les' if french else 'on'} {series(listed)} {month_year(start)}"
-    if same_month:
-        first = day(start)
-    elif start.year == end.year:
-        first = f"{day(start)} {month_year(start, year=False)}"
-    else:
-        first = f"{day(start)} {month_year(start)}"
-    if french:
-        return f"du {first} au {day(end)} {month_year(end)}"
-    return f"from {first} to {day(end)} {month_year(end)}"
+    return dates_phrase(start, end, list_days=True)
 
 
 @register.filter

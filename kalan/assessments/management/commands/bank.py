@@ -12,10 +12,11 @@ from kalan.core.errors import KalanError
 
 class Command(BaseCommand):
     help = (
-        "Banque de questions. « kalan bank load » charge le curriculum, les règles légales et "
-        "les questions du fichier livré (ou de --path) : crée ce qui manque, met à jour ce qui "
-        "a changé ; les tests déjà construits ne changent pas. / Question bank: `kalan bank "
-        "load` creates or updates the curriculum and questions from the shipped file."
+        "Banque de questions : « kalan bank load » charge ou met à jour le curriculum.\n"
+        "Charge le curriculum, les règles légales et les questions du fichier livré (ou de "
+        "--path) : crée ce qui manque, met à jour ce qui a changé ; les tests déjà construits ne "
+        "changent pas. / Question bank: `kalan bank load` creates or updates the curriculum "
+        "and questions from the shipped file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

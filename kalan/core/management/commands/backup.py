@@ -17,9 +17,9 @@ from kalan.core.backup import (
 
 class Command(BaseCommand):
     help = (
-        "Sauvegarder la base et les fichiers déposés, chiffrés par une phrase secrète "
-        "(KALAN_BACKUP_PASSPHRASE ou --passphrase-file). / Encrypted backup of the database "
-        "and uploaded files."
+        "Sauvegarder la base et les fichiers déposés, chiffrés (--keep N pour élaguer).\n"
+        "La phrase secrète vient de KALAN_BACKUP_PASSPHRASE ou de --passphrase-file. "
+        "/ Encrypted backup of the database and uploaded files."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from kalan.core.errors import KalanError
+from kalan.core.models import Partner
 from kalan.core.roles import Role
 from kalan.core.services_users import user_create
-from kalan.plans.models import Partner
 
 ROLES = ", ".join(Role.values)
 

@@ -4,13 +4,15 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.core.wsgi import get_wsgi_application
 from waitress import serve
 
 
 class Command(BaseCommand):
     help = (
-        "Servir Kalan avec un serveur WSGI de production (waitress) ; les fichiers statiques "
-        "sont servis par Kalan lui-même (WhiteNoise). / Serve Kalan with a production server."
+        "Servir Kalan (serveur WSGI de production, fichiers statiques compris).\n"
+        "Le serveur est waitress ; les fichiers statiques sont servis par Kalan lui-même "
+        "(WhiteNoise). / Serve Kalan with a production server."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
-        from kalan.wsgi import application  # after collectstatic: WhiteNoise indexes at start-up
+        # Made after collectstatic: WhiteNoise indexes the static files when the application
+        # starts. The same application kalan/wsgi.py gives a production server.
+        application = get_wsgi_application()
 
         host, port = options["host"], options["port"]
         self.stdout.write(f"Kalan : http://{host}:{port}/  (Ctrl+C pour arrêter)")

@@ -13,10 +13,10 @@ URL = "http://127.0.0.1:8000/"
 
 class Command(BaseCommand):
     help = (
-        "Charger le programme de démonstration : la CNDH du Mali, l’atelier OPJ de Sévaré et de "
-        "Ségou (novembre 2022), 80 participants, leurs présences et deux comptes de "
-        "démonstration. Relancer ne crée rien de plus. / Load the demo programme; running it "
-        "again creates nothing more."
+        "Charger le programme de démonstration (atelier de Sévaré, 2022).\n"
+        "La CNDH du Mali, l’atelier OPJ de Sévaré et de Ségou (novembre 2022), 80 participants, "
+        "leurs présences et deux comptes de démonstration. Relancer ne crée rien de plus. "
+        "/ Load the demo programme; running it again creates nothing more."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,9 @@
+"""The plans' URLs, all under ``plans/`` (included once there by ``kalan/urls.py``)."""
+
+from django.urls import URLPattern, path
+
+from kalan.plans import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.plan_list, name="plan_list"),
+]

@@ -1,0 +1,105 @@
+"""Reports' URLs: the dashboard, the funded partner's overview, donor reports, a session's
+photos and press releases, a workshop's press releases, activity report and targets. One list
+per prefix; ``kalan/urls.py`` includes each under its prefix (the home page, at the root, is
+the one route it declares itself)."""
+
+from django.urls import URLPattern, path, re_path
+
+from kalan.reports import (
+    views_dashboard,
+    views_funded,
+    views_photos,
+    views_press,
+    views_reports,
+)
+
+# tableau-de-bord/
+dashboard_patterns: list[URLPattern] = [
+    path("", views_dashboard.dashboard, name="dashboard"),
+    re_path(
+        r"^(?P<chart>[a-z-]+)\.(?P<fmt>csv|xlsx)$",
+        views_dashboard.dashboard_download,
+        name="dashboard_download",
+    ),
+]
+
+# partenaire/: what a funded partner sees.
+funded_patterns: list[URLPattern] = [
+    path("", views_funded.funded_overview, name="funded_overview"),
+]
+
+# rapports/partenaires/: reports to donors.
+donor_patterns: list[URLPattern] = [
+    path("", views_reports.donor_reports, name="donor_reports"),
+    path("texte/", views_reports.donor_report_narrative, name="donor_report_narrative"),
+    path(
+        "fichier/<slug:fmt>/",
+        views_reports.donor_report_download,
+        name="donor_report_download",
+    ),
+]
+
+# sessions/<uuid:uid>/: every view gets the session's ``uid``. Press releases are in French
+# (``fr``) or English (``en``).
+session_patterns: list[URLPattern] = [
+    path("photos/", views_photos.session_photos, name="session_photos"),
+    path("communique/<str:language>/", views_press.session_press, name="session_press"),
+    path(
+        "communique/<str:language>/rediger/",
+        views_press.session_press_redraft,
+        name="session_press_redraft",
+    ),
+    path(
+        "communique/<str:language>/communique.docx",
+        views_press.session_press_docx,
+        name="session_press_docx",
+    ),
+    path(
+        "communique/<str:language>/communique.pdf",
+        views_press.session_press_pdf,
+        name="session_press_pdf",
+    ),
+]
+
+# ateliers/<int:pk>/: every view gets the workshop's ``pk``.
+workshop_patterns: list[URLPattern] = [
+    path("communique/<str:language>/", views_press.workshop_press, name="workshop_press"),
+    path(
+        "communique/<str:language>/rediger/",
+        views_press.workshop_press_redraft,
+        name="workshop_press_redraft",
+    ),
+    path(
+        "communique/<str:language>/communique.docx",
+        views_press.workshop_press_docx,
+        name="workshop_press_docx",
+    ),
+    path(
+        "communique/<str:language>/communique.pdf",
+        views_press.workshop_press_pdf,
+        name="workshop_press_pdf",
+    ),
+    path("rapport/", views_reports.activity_report, name="activity_report"),
+    # ``modifier/`` before ``<fmt>/``: both would match ``rapport/fr/modifier/``.
+    path(
+        "rapport/<slug:language>/modifier/",
+        views_reports.activity_report_edit,
+        name="activity_report_edit",
+    ),
+    path(
+        "rapport/<slug:language>/<slug:fmt>/",
+        views_reports.activity_report_download,
+        name="activity_report_download",
+    ),
+    path("cibles/", views_reports.workshop_targets, name="workshop_targets"),
+]
+
+# photos/<uuid:uid>/: every view gets the photo's ``uid``; its files are served after a
+# scope check.
+photo_patterns: list[URLPattern] = [
+    path("legendes/", views_photos.photo_captions, name="photo_captions"),
+    path("famille/", views_photos.photo_family, name="photo_family"),
+    path("deplacer/", views_photos.photo_move, name="photo_move"),
+    path("supprimer/", views_photos.photo_delete, name="photo_delete"),
+    path("<str:variant>.jpg", views_photos.photo_image, name="photo_image"),
+]

@@ -1,0 +1,468 @@
+"""What committing a participant list would do, row by row, before anything is written.
+
+Each row becomes one of four outcomes:
+
+- **new**: nobody in the registry looks like this person: a person will be created;
+- **matched**: the registry holds this person (same service number in the same corps, or the same
+  name, corps, rank and unit): nothing is created, the person is enrolled if not yet;
+- **duplicate**: someone in the registry looks like this person without being surely them. It is
+  never merged silently: the user picks the person, or leaves it new (the default), and the pair
+  then shows on the duplicates page;
+- **error**: the row cannot be taken; the error names its row, its column and why.
+
+A row that repeats an earlier row of the same file (same person) is taken once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
+
+from kalan.people.identity import LIKELY, NameIndex, PersonRow, name_key, name_similarity
+from kalan.people.models import Person
+from kalan.workshops.importing.references import NewUnit, References
+from kalan.workshops.importing.types import CellError, Table
+from kalan.workshops.importing.values import row_values
+from kalan.workshops.models import Enrollment, Session
+
+HOLDERS_CHUNK = 500  # service numbers per query (SQLite allows 999 parameters on old builds)
+# Below this name score, one service number on two names means two different people.
+SAME_NAME = 80.0
+NEW = "new"
+MATCHED = "matched"
+DUPLICATE = "duplicate"
+ERROR = "error"
+OUTCOME_LABELS = {
+    NEW: gettext_lazy("nouvelle personne"),
+    MATCHED: gettext_lazy("personne existante"),
+    DUPLICATE: gettext_lazy("doublon possible"),
+    ERROR: gettext_lazy("erreur"),
+}
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    values: dict[str, Any]
+    outcome: str = NEW
+    errors: list[CellError] = field(default_factory=list)
+    person_id: int | None = None  # the registry's person, when matched or chosen
+    candidates: list[tuple[int, float]] = field(default_factory=list)  # (person id, score)
+    corps_id: int | None = None
+    rank_id: int | None = None
+    unit: int | NewUnit | None = None
+    already_enrolled: bool = False
+    repeat_of: int | None = None  # the earlier row of the file that is this same person
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
+
+
+@dataclass
+class ImportPlan:
+    session: Session
+    table: Table
+    mapping: dict[int, str]
+    rows: list[PlannedRow]
+    errors: list[CellError]  # errors of the whole list (a missing column, the capacity)
+    persons: dict[int, Person] = field(default_factory=dict)  # matched and candidate persons
+
+    @property
+    def all_errors(self) -> list[CellError]:
+        return self.errors + [error for row in self.rows for error in row.errors]
+
+    @property
+    def taken(self) -> list[PlannedRow]:
+        """The rows that commit creates or enrols: errors and repeats left out."""
+        return [r for r in self.rows if r.outcome != ERROR and r.repeat_of is None]
+
+    def counts(self) -> dict[str, int]:
+        taken = self.taken
+        return {
+            "rows_read": len(self.rows),
+            "created": sum(1 for r in taken if r.person_id is None),
+            "matched": sum(1 for r in taken if r.person_id is not None),
+            "possible_duplicates": sum(1 for r in self.rows if r.outcome == DUPLICATE),
+            "errors": len(self.all_errors),
+        }
+
+
+def _column_of(mapping: dict[int, str], name: str) -> str:
+    for index, mapped in mapping.items():
+        if mapped == name:
+            return get_column_letter(index + 1)
+    return ""
+
+
+def import_plan(
+    *,
+    session: Session,
+    table: Table,
+    mapping: dict[int, str],
+    decisions: dict[str, str] | None = None,
+    default_corps_id: int | None = None,
+    allow_over_capacity: bool = False,
+) -> ImportPlan:
+    """Plan the import of ``table`` into ``session``; reads the database, writes nothing.
+
+    ``decisions`` maps a row number (as text) to the uid of the registry person a possible
+    duplicate is, or to ``"new"``. ``default_corps_id`` is the corps of rows that name none (a
+    list from one command). Nothing raises: every problem is an error of the plan.
+    """
+    decisions = decisions or {}
+    plan = ImportPlan(session=session, table=table, mapping=mapping, rows=[], errors=[])
+    fields = set(mapping.values())
+    if not fields & {"last_name", "full_name"}:
+        plan.errors.append(
+            CellError(
+                row=table.header_row,
+                column="",
+                field="last_name",
+                message=_("Aucune colonne n’est reconnue comme le nom : indiquez-la ci-dessous."),
+            )
+        )
+        return plan
+    refs = References.load()
+    values = row_values(table=table, mapping=mapping)
+    rows = [PlannedRow(row=v.row, values=v.values, errors=list(v.errors)) for v in values]
+    plan.rows = rows
+    for row in rows:
+        _references_resolve(row, refs=refs, mapping=mapping, default_corps_id=default_corps_id)
+        _fields_check(row, mapping=mapping)
+    _match(plan, decisions=decisions)
+    for row in rows:
+        if row.errors:
+            row.outcome = ERROR
+    _capacity_check(plan, allow_over_capacity=allow_over_capacity)
+    return plan
+
+
+def _error(row: PlannedRow, mapping: dict[int, str], name: str, message: str) -> None:
+    row.errors.append(
+        CellError(row=row.row, column=_column_of(mapping, name), field=name, message=message)
+    )
+
+
+def _references_resolve(
+    row: PlannedRow, *, refs: References, mapping: dict[int, str], default_corps_id: int | None
+) -> None:
+    v = row.values
+    corps_text, rank_text, unit_text = (str(v.get(k) or "") for k in ("corps", "rank", "unit"))
+    if corps_text:
+        row.corps_id = refs.corps_find(corps_text)
+        if row.corps_id is None:
+            _error(row, mapping, "corps", _("corps inconnu « %(corps)s »") % {"corps": corps_text})
+            return
+    else:
+        row.corps_id = default_corps_id or refs.corps_guess(rank=rank_text, unit=unit_text)
+    if row.corps_id is None:
+        if v.get("service_number"):
+            _error(
+                row,
+                mapping,
+                "service_number",
+                _(
+                    "un matricule n’a de sens qu’avec un corps : ajoutez une colonne Corps ou "
+                    "choisissez le corps de la liste"
+                ),
+            )
+        if rank_text or unit_text:
+            name = "rank" if rank_text else "unit"
+            _error(row, mapping, name, _("le corps est inconnu : choisissez le corps de la liste"))
+        return
+    corps_name = refs.corps_names[row.corps_id]
+    if rank_text:
+        row.rank_id = refs.rank_find(corps_id=row.corps_id, text=rank_text)
+        if row.rank_id is None:
+            _error(
+                row,
+                mapping,
+                "rank",
+                _("grade inconnu « %(rank)s » dans le corps %(corps)s")
+                % {"rank": rank_text, "corps": corps_name},
+            )
+    if unit_text:
+        found = refs.unit_find(corps_id=row.corps_id, text=unit_text)
+        if isinstance(found, str):
+            _error(row, mapping, "unit", found)
+        else:
+            row.unit = found
+
+
+def _fields_check(row: PlannedRow, *, mapping: dict[int, str]) -> None:
+    """Lengths and formats as the Person model would refuse them, at their column."""
+    v = row.values
+    person = Person(
+        last_name=str(v.get("last_name") or ""),
+        first_names=str(v.get("first_names") or ""),
+        sex=str(v.get("sex") or ""),
+        service_number=str(v.get("service_number") or ""),
+        phone=str(v.get("phone") or ""),
+        email=str(v.get("email") or ""),
+    )
+    try:
+        person.clean_fields(exclude=["corps", "rank", "unit", "merged_into", "uid"])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name == "sex" and not v.get("sex"):
+                message = _("le sexe est obligatoire (M ou F)")
+            else:
+                message = " ".join(messages)
+            if not any(e.field == name for e in row.errors):  # one reason per cell is enough
+                _error(row, mapping, name, message)
+
+
+def _match(plan: ImportPlan, *, decisions: dict[str, str]) -> None:
+    rows = [r for r in plan.rows if not r.errors]
+    holders = _number_holders(rows)
+    index, same_name = _registry_index()
+    _rows_match(rows, mapping=plan.mapping, holders=holders, index=index, same_name=same_name)
+    wanted = {pk for r in rows for pk, _score in r.candidates}
+    plan.persons = Person.all_objects.select_related("corps", "rank", "unit").in_bulk(wanted)
+    _duplicates_decide(rows, decisions=decisions)
+    for row in rows:
+        if row.repeat_of is not None:
+            earlier = next(r for r in rows if r.row == row.repeat_of)
+            row.outcome, row.person_id = earlier.outcome, earlier.person_id
+    enrolled = set(
+        Enrollment.objects.filter(session=plan.session).values_list("person_id", flat=True)
+    )
+    for row in rows:
+        row.already_enrolled = row.person_id is not None and row.person_id in enrolled
+    plan.persons.update(
+        Person.all_objects.select_related("corps", "rank", "unit").in_bulk(
+            {r.person_id for r in rows if r.person_id} - set(plan.persons)
+        )
+    )
+
+
+SameName = dict[tuple[str, int | None], list[PersonRow]]
+
+
+def _registry_index() -> tuple[NameIndex, SameName]:
+    """The whole registry in a name index, and by exact name key and corps. One query."""
+    # Same name and corps, looked up exactly: the index's scores weigh how common a name is, and
+    # an officer named like a hundred others must still be found again by the next import.
+    same_name: SameName = {}
+
+    def registry() -> Iterator[PersonRow]:
+        fields = PersonRow._fields[1:]
+        for values in Person.objects.values_list("pk", *fields).iterator(chunk_size=5000):
+            person = PersonRow(*values)
+            same_name.setdefault(
+                (name_key(person.last_name, person.first_names), person.corps_id), []
+            ).append(person)
+            yield person
+
+    index = NameIndex(registry())
+    return index, same_name
+
+
+def _rows_match(
+    rows: list[PlannedRow],
+    *,
+    mapping: dict[int, str],
+    holders: dict[tuple[int | None, str], Person],
+    index: NameIndex,
+    same_name: SameName,
+) -> None:
+    """Match each row by its service number, else mark it a repeat of an earlier row of the
+    same name, else give it the registry's candidates."""
+    in_file: dict[tuple[int | None, str], PlannedRow] = {}
+    in_file_names: dict[tuple[str, int | None], list[PlannedRow]] = {}
+    for row in rows:
+        v = row.values
+        key = name_key(str(v["last_name"]), str(v["first_names"]))
+        number = str(v["service_number"] or "")
+        if number:
+            if _number_match(
+                row, key=key, number=number, in_file=in_file, holders=holders, mapping=mapping
+            ):
+                continue
+        else:
+            earlier_rows = in_file_names.get((key, row.corps_id), [])
+            repeat = next((e for e in earlier_rows if _same(row, _as_person(e))), None)
+            if repeat is not None:
+                row.repeat_of = repeat.row
+                continue
+        in_file_names.setdefault((key, row.corps_id), []).append(row)
+        _candidates_find(row, key=key, index=index, same_name=same_name)
+
+
+def _number_match(
+    row: PlannedRow,
+    *,
+    key: str,
+    number: str,
+    in_file: dict[tuple[int | None, str], PlannedRow],
+    holders: dict[tuple[int | None, str], Person],
+    mapping: dict[int, str],
+) -> bool:
+    """Settle the row by its service number: a repeat of an earlier row, the registry's holder,
+    or an error when the name differs. False when nobody holds the number yet."""
+    earlier = in_file.get((row.corps_id, number))
+    if earlier is not None:
+        if name_similarity(key, _key(earlier.values)) < SAME_NAME:
+            _error(
+                row,
+                mapping,
+                "service_number",
+                _("le matricule %(number)s figure déjà ligne %(row)s pour un autre nom")
+                % {"number": number, "row": earlier.row},
+            )
+        else:
+            row.repeat_of = earlier.row
+        return True
+    in_file[(row.corps_id, number)] = row
+    holder = holders.get((row.corps_id, number))
+    if holder is None:
+        return False
+    if name_similarity(key, _key_of(holder)) < SAME_NAME:
+        _error(
+            row,
+            mapping,
+            "service_number",
+            _("le matricule %(number)s est déjà celui de %(person)s dans ce corps")
+            % {"number": number, "person": holder},
+        )
+    else:
+        row.outcome = MATCHED
+        row.person_id = holder.merged_into_id or holder.pk
+    return True
+
+
+def _candidates_find(row: PlannedRow, *, key: str, index: NameIndex, same_name: SameName) -> None:
+    """The registry's persons the row may be: the surely same ones first (scored 100), then
+    the likely ones; matched when exactly one is surely the same."""
+    exact = [p.person_id for p in same_name.get((key, row.corps_id), []) if _same(row, p)]
+    fuzzy = index.candidates(**_identity(row), min_score=LIKELY, limit=5)
+    row.candidates = [(pk, 100.0) for pk in exact] + [c for c in fuzzy if c[0] not in exact]
+    if len(exact) == 1:
+        row.outcome, row.person_id = MATCHED, exact[0]
+
+
+def _duplicates_decide(rows: list[PlannedRow], *, decisions: dict[str, str]) -> None:
+    """Rows with candidates and no match are possible duplicates: the person the user chose
+    among the candidates, if any. One query."""
+    chosen = _decided_persons(decisions)
+    for row in rows:
+        if row.outcome == MATCHED or not row.candidates:
+            continue
+        row.outcome = DUPLICATE
+        pk = chosen.get(decisions.get(str(row.row), "new"))
+        if pk in {c for c, _score in row.candidates}:
+            row.person_id = pk
+
+
+def _number_holders(rows: list[PlannedRow]) -> dict[tuple[int | None, str], Person]:
+    """The persons who already hold the rows' service numbers in their corps.
+
+    One query per corps and per 500 numbers: a list of 10,000 rows is some twenty queries.
+    """
+    by_corps: dict[int, list[str]] = {}
+    for row in rows:
+        if row.values["service_number"] and row.corps_id is not None:
+            by_corps.setdefault(row.corps_id, []).append(str(row.values["service_number"]))
+    holders: dict[tuple[int | None, str], Person] = {}
+    for corps_id, numbers in by_corps.items():
+        for start in range(0, len(numbers), HOLDERS_CHUNK):
+            found = Person.all_objects.filter(
+                corps_id=corps_id, service_number__in=numbers[start : start + HOLDERS_CHUNK]
+            ).only("pk", "corps_id", "service_number", "last_name", "first_names", "merged_into_id")
+            holders.update(((p.corps_id, p.service_number), p) for p in found)
+    return holders
+
+
+def _key(values: dict[str, Any]) -> str:
+    return name_key(str(values["last_name"]), str(values["first_names"]))
+
+
+def _key_of(person: Person | PersonRow) -> str:
+    return name_key(person.last_name, person.first_names)
+
+
+def _identity(row: PlannedRow) -> dict[str, Any]:
+    v = row.values
+    return {
+        "last_name": str(v["last_name"]),
+        "first_names": str(v["first_names"]),
+        "corps_id": row.corps_id,
+        "rank_id": row.rank_id,
+        "unit_id": row.unit if isinstance(row.unit, int) else None,
+        "birth_date": _date(v.get("birth_date")),
+        "service_number": str(v["service_number"] or ""),
+    }
+
+
+def _as_person(row: PlannedRow) -> PersonRow:
+    return PersonRow(row.row, **_identity(row))
+
+
+def _same(row: PlannedRow, person: PersonRow) -> bool:
+    """Surely the same person: same name, corps, and nothing known that differs.
+
+    A list that gives a service number the registry's person lacks is not enough to say so: the
+    row is then shown as a possible duplicate, for a person to decide.
+    """
+    identity = _identity(row)
+    if _key_of(person) != name_key(identity["last_name"], identity["first_names"]):
+        return False
+    if person.corps_id != row.corps_id or identity["service_number"]:
+        return False
+    for mine, theirs in (
+        (identity["rank_id"], person.rank_id),
+        (identity["unit_id"], person.unit_id),
+        (identity["birth_date"], person.birth_date),
+    ):
+        if mine is not None and theirs is not None and mine != theirs:
+            return False
+    return True
+
+
+def _decided_persons(decisions: dict[str, str]) -> dict[str, int]:
+    """The uids a user chose for possible duplicates → their person ids (bad uids ignored)."""
+    uids = []
+    for value in decisions.values():
+        try:
+            uids.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return {
+        str(uid): pk for uid, pk in Person.objects.filter(uid__in=uids).values_list("uid", "pk")
+    }
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _capacity_check(plan: ImportPlan, *, allow_over_capacity: bool) -> None:
+    session = plan.session
+    taken = (
+        session.enrollments.filter(role=Enrollment.Role.PARTICIPANT, superseded_by__isnull=True)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .count()
+    )
+    adding = sum(1 for r in plan.taken if not r.already_enrolled)
+    if taken + adding > session.capacity and not allow_over_capacity:
+        plan.errors.append(
+            CellError(
+                row=0,
+                column="",
+                field="",
+                message=_(
+                    "La liste porte la session à %(total)s participants pour %(capacity)s "
+                    "places : confirmez l’inscription au-delà de la capacité."
+                )
+                % {"total": taken + adding, "capacity": session.capacity},
+            )
+        )

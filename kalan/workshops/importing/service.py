@@ -1,0 +1,221 @@
+"""Writes of an import: keep the uploaded file, then commit a plan whole or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kalan.core.audit import audit_bulk_created
+from kalan.core.models import User
+from kalan.people.models import Person, Unit
+from kalan.workshops.importing.columns import mapping_guess
+from kalan.workshops.importing.plan import ImportPlan, PlannedRow, import_plan
+from kalan.workshops.importing.reader import DEFAULT_MAX_BYTES, table_read
+from kalan.workshops.importing.reader import limit as reader_limit
+from kalan.workshops.importing.references import NewUnit
+from kalan.workshops.importing.types import CellError, ImportFileError
+from kalan.workshops.models import Enrollment, ImportBatch, Session, enrollment_code_new
+
+CHUNK = 1 << 20
+
+
+def imports_dir() -> Path:
+    """Uploaded lists live in the data folder, outside anything served, readable by Kalan only."""
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def batch_path(batch: ImportBatch) -> Path:
+    return imports_dir() / batch.stored_name
+
+
+@transaction.atomic
+def import_batch_create(
+    *, session: Session, filename: str, content: IO[bytes], by: User | None
+) -> ImportBatch:
+    """Keep an uploaded list and check that it reads; raises ImportFileError when it does not.
+
+    The file is read once here so that a bad upload is refused at once, with its reason.
+    """
+    stored_name = f"{uuid.uuid4().hex}.upload"
+    path = imports_dir() / stored_name
+    digest, size = hashlib.sha256(), 0
+    limit = reader_limit("MAX_BYTES", DEFAULT_MAX_BYTES)
+    with path.open("wb") as handle:
+        while chunk := content.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                handle.close()
+                path.unlink()
+                raise ImportFileError(
+                    _("« %(file)s » dépasse la taille permise (%(limit)s Mo).")
+                    % {"file": filename, "limit": limit // (1024 * 1024)},
+                    code="too_large",
+                )
+            digest.update(chunk)
+            handle.write(chunk)
+    path.chmod(0o600)
+    try:
+        table = table_read(path=path, filename=filename)
+    except ImportFileError:
+        path.unlink()
+        raise
+    return ImportBatch.objects.create(
+        session=session,
+        filename=Path(filename).name[:255],
+        sha256=digest.hexdigest(),
+        size=size,
+        stored_name=stored_name,
+        sheet=table.sheet,
+        uploaded_by=by,
+    )
+
+
+def batch_plan(*, batch: ImportBatch) -> ImportPlan:
+    """Read the batch's file and plan it with the choices stored on the batch.
+
+    ``batch.mapping`` maps column indexes (as text) to fields, empty until the user corrects the
+    guess; ``batch.decisions`` holds ``rows`` (row → person uid or "new"), ``corps`` (the corps of
+    rows naming none) and ``over_capacity``. Raises ImportFileError when the file no longer reads.
+    """
+    table = table_read(path=batch_path(batch), filename=batch.filename, sheet=batch.sheet or None)
+    stored = {int(k): v for k, v in (batch.mapping or {}).items() if v}
+    options = batch.decisions or {}
+    return import_plan(
+        session=batch.session,
+        table=table,
+        mapping=stored or mapping_guess(table.headers),
+        decisions=options.get("rows", {}),
+        default_corps_id=options.get("corps"),
+        allow_over_capacity=bool(options.get("over_capacity")),
+    )
+
+
+@transaction.atomic
+def batch_choices_set(
+    *,
+    batch: ImportBatch,
+    sheet: str,
+    mapping: dict[int, str],
+    rows: dict[str, str],
+    corps_id: int | None,
+    over_capacity: bool,
+) -> ImportBatch:
+    """Keep the user's corrections to an import before it is committed."""
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ImportFileError(_("Cet import est déjà terminé."), code="batch_closed")
+    # The name comes from the page: one longer than the column (Excel allows 31 characters)
+    # names no sheet, and reading the batch then reports it unknown, as any other.
+    sheet = sheet[: ImportBatch._meta.get_field("sheet").max_length]
+    if sheet != batch.sheet:
+        mapping, rows = {}, {}  # another sheet has other columns and other rows
+    batch.sheet = sheet
+    batch.mapping = {str(index): name for index, name in mapping.items() if name}
+    batch.decisions = {"rows": rows, "corps": corps_id, "over_capacity": over_capacity}
+    batch.save(update_fields=["sheet", "mapping", "decisions", "updated_at"])
+    return batch
+
+
+class ImportRefused(ImportFileError):
+    """The plan has errors: nothing was saved. ``errors`` lists them all."""
+
+    def __init__(self, errors: list[CellError], counts: dict[str, int]) -> None:
+        super().__init__(
+            _("Rien n’a été importé : %(count)s erreur(s) à corriger.") % {"count": len(errors)},
+            code="import_has_errors",
+        )
+        self.errors = errors
+        self.counts = counts
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    counts: dict[str, int]
+    enrolled: int
+    units_created: int
+
+
+@transaction.atomic
+def import_commit(
+    *, plan: ImportPlan, by: User | None, batch: ImportBatch | None = None
+) -> ImportResult:
+    """Create the new persons and units and enrol everyone, in one transaction.
+
+    Raises ImportRefused, with every error, when the plan has any: then nothing is written.
+    Committing the same list twice creates nothing the second time: its rows match.
+    """
+    # Lock the session: two imports (or an import and a hand enrolment) must not both take seats.
+    Session.objects.select_for_update().get(pk=plan.session.pk)
+    errors = plan.all_errors
+    if errors:
+        raise ImportRefused(errors, plan.counts())
+    taken = plan.taken
+    units_made = _units_create(taken)
+    units = {key: unit.pk for key, unit in units_made.items()}
+    created: dict[int, Person] = {}
+    for row in taken:
+        if row.person_id is None:
+            v = row.values
+            unit = row.unit
+            created[row.row] = Person(
+                last_name=str(v["last_name"]),
+                first_names=str(v["first_names"]),
+                sex=str(v["sex"]),
+                corps_id=row.corps_id,
+                rank_id=row.rank_id,
+                unit_id=units[unit.key] if isinstance(unit, NewUnit) else unit,
+                service_number=str(v["service_number"] or ""),
+                phone=str(v.get("phone") or ""),
+                email=str(v.get("email") or ""),
+                birth_date=v.get("birth_date") or None,
+            )
+    Person.objects.bulk_create(created.values(), batch_size=1000)
+    enrol: dict[int, Enrollment] = {}
+    codes = set(Enrollment.objects.filter(session=plan.session).values_list("code", flat=True))
+    for row in taken:
+        person_id = row.person_id or created[row.row].pk
+        if not row.already_enrolled and person_id not in enrol:
+            enrol[person_id] = Enrollment(
+                session=plan.session,
+                person_id=person_id,
+                role=Enrollment.Role.PARTICIPANT,
+                status=Enrollment.Status.CONFIRMED,
+                enrolled_by=by,
+                code=enrollment_code_new(taken=codes),  # bulk_create skips save()
+            )
+    Enrollment.objects.bulk_create(enrol.values(), batch_size=1000)
+    # bulk_create sends no signal: one create entry per new row, written in bulk too.
+    audit_bulk_created([*units_made.values(), *created.values(), *enrol.values()])
+    counts = plan.counts()
+    if batch is not None:
+        batch.status = ImportBatch.Status.COMMITTED
+        batch.committed_at = timezone.now()
+        batch.counts = {**counts, "enrolled": len(enrol)}
+        batch.mapping = {str(k): v for k, v in plan.mapping.items()}
+        batch.save(update_fields=["status", "committed_at", "counts", "mapping", "updated_at"])
+        # The persons are in the registry now: the list, with its phones, need not stay on disk.
+        # Its SHA-256 and counts remain on the batch.
+        path = batch_path(batch)
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    return ImportResult(counts=counts, enrolled=len(enrol), units_created=len(units))
+
+
+def _units_create(rows: list[PlannedRow]) -> dict[tuple[int, str], Unit]:
+    new: dict[tuple[int, str], NewUnit] = {}
+    for row in rows:
+        if isinstance(row.unit, NewUnit):
+            new.setdefault(row.unit.key, row.unit)
+    made = Unit.objects.bulk_create(
+        Unit(corps_id=u.corps_id, name=u.name, kind=u.kind, place_id=u.place_id)
+        for u in new.values()
+    )
+    return dict(zip(new, made, strict=True))
