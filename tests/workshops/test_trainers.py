@@ -143,8 +143,10 @@ def test_the_choices_are_the_active_trainers_by_name(
     choices = response.context["form"].fields["trainers"].queryset
     assert list(choices) == [trainer, co_trainer]  # by last name: Coulibaly, Traoré
     html = response.content.decode()
-    assert f'<option value="{trainer.pk}">Moussa Coulibaly (trainer)</option>' in html
-    assert "Formateurs" in html
+    assert f'value="{trainer.pk}"' in html
+    assert "Moussa Coulibaly (trainer)</label>" in html
+    assert 'type="checkbox" name="trainers"' in html
+    assert "<legend>Formateurs</legend>" in html
 
 
 def test_an_account_that_is_not_a_trainer_is_refused_at_the_trainers_field(
