@@ -69,3 +69,35 @@ def test_an_upward_import_fails_the_lint(module: str, imported: str) -> None:
 
     assert result.returncode != 0
     assert f"kalan.{module}._upward_probe -> {imported}" in result.stdout
+
+
+def _layer_of() -> dict[str, int]:
+    """Each app of the contract with its height: core 0, the layer above it 1, …"""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = list(reversed(config["contracts"][0]["layers"]))
+    return {name.strip(): n for n, layer in enumerate(layers) for name in layer.split("|")}
+
+
+def test_no_model_points_up_the_layers_or_across_one() -> None:
+    """Foreign keys, one-to-ones and many-to-manys go to the model's own app or a lower layer:
+    the models have no cycle between apps either."""
+    from django.apps import apps
+
+    height = _layer_of()
+    wrong = []
+    for model in apps.get_models(include_auto_created=True):
+        app = model.__module__.split(".")[1] if model.__module__.startswith("kalan.") else None
+        if app is None:
+            continue
+        for field in model._meta.get_fields(include_hidden=True):
+            if not field.is_relation or field.auto_created or field.related_model is None:
+                continue
+            target = field.related_model.__module__.split(".")
+            if target[0] != "kalan" or target[1] == app:
+                continue
+            if height[target[1]] >= height[app]:
+                wrong.append(
+                    f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}"
+                )
+
+    assert wrong == []
