@@ -7,8 +7,14 @@ import sys
 
 from kalan.core.datadir import DataDirError, prepare_data_dir
 
-# The Django commands a Kalan user needs, after Kalan's own (`kalan help --all` lists the rest).
-DJANGO_COMMANDS = ("migrate", "changepassword", "check", "dbshell")
+# The Django commands a Kalan user needs, after Kalan's own (`kalan help --all` lists the rest),
+# summed up in French: Django's own help texts are in English.
+DJANGO_COMMANDS = {
+    "migrate": "Créer ou mettre à jour la base de données.",
+    "changepassword": "Changer le mot de passe d’un compte.",
+    "check": "Vérifier l’installation.",
+    "dbshell": "Ouvrir la console de la base de données.",
+}
 # Commands that neither need the data folder nor should make it: help, a read-only check, and
 # restore, which fills a folder of its own (--data-dir) that must be empty.
 WITHOUT_DATA_DIR = {"help", "--version", "check", "restore"}
@@ -27,7 +33,7 @@ def commands() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     def described(names: list[str]) -> list[tuple[str, str]]:
         return [(name, summary(load_command_class(found[name], name).help)) for name in names]
 
-    return described(own), described(django_own)
+    return described(own), [(name, DJANGO_COMMANDS[name]) for name in django_own]
 
 
 def summary(help_text: str) -> str:
