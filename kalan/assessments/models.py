@@ -246,11 +246,22 @@ class Submission(GlobalModel):
         null=True,
         blank=True,
         related_name="supersedes",
+        # Indexed only where set (Meta.indexes): every reader asks "IS NULL", which matches
+        # nearly every row, and SQLite would otherwise take a full index on it over the
+        # session's or the test's (the donor report ran 30 % slower).
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("copie")
         verbose_name_plural = _("copies")
+        indexes = [
+            models.Index(
+                fields=["superseded_by"],
+                condition=models.Q(superseded_by__isnull=False),
+                name="submission_superseded_by",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["test", "enrollment"],

@@ -259,11 +259,22 @@ class Enrollment(GlobalModel):
         null=True,
         blank=True,
         related_name="supersedes",
+        # Indexed only where set (Meta.indexes): every reader asks "IS NULL", which matches
+        # nearly every row, and SQLite would otherwise take a full index on it over the
+        # session's or the test's (the donor report ran 30 % slower).
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
+        indexes = [
+            models.Index(
+                fields=["superseded_by"],
+                condition=models.Q(superseded_by__isnull=False),
+                name="enrollment_superseded_by",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "person"],
