@@ -26,14 +26,11 @@ class PersonSection:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _answers(sent: Any) -> list[tuple[Any, Any]]:
-    """What the receivers returned (django-stubs types it as text; receivers return objects)."""
-    return list(sent)
-
-
 def person_sections(*, person: Any, user: Any) -> list[PersonSection]:
     """The sections the installed apps give for this person's page, in order."""
-    answers = _answers(person_page_sections.send(sender=type(person), person=person, user=user))
+    answers: list[tuple[Any, Any]] = person_page_sections.send(
+        sender=type(person), person=person, user=user
+    )
     sections = [section for _, section in answers if isinstance(section, PersonSection)]
     return sorted(sections, key=lambda section: section.order)
 
