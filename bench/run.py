@@ -80,6 +80,10 @@ def configure(data_dir: Path) -> None:
 
     import django
 
+    from kalan.core.datadir import prepare_data_dir
+
+    # As `kalan` does before a command: the folder and its static/ (WhiteNoise warns without it).
+    prepare_data_dir()
     django.setup()
 
 
