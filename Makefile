@@ -18,10 +18,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The address the demo prints and the certificates' QR codes hold: where `make run` serves,
+# unless KALAN_PUBLIC_URL says otherwise (a venue's network name, say).
+RUN_URL = $(or $(KALAN_PUBLIC_URL),http://$(HOST):$(PORT))
+
 run: install
 	$(BIN)/kalan migrate --noinput
-	$(BIN)/kalan demo
-	$(BIN)/kalan serve --host $(HOST) --port $(PORT)
+	KALAN_PUBLIC_URL="$(RUN_URL)" $(BIN)/kalan demo
+	KALAN_PUBLIC_URL="$(RUN_URL)" $(BIN)/kalan serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

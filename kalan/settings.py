@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Before anything reads the request: a NUL byte is a 400, never a database error.
     "kalan.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files are cached), before the rest: every page is private, no-store.
+    "kalan.core.middleware.NeverStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kalan.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +221,12 @@ AXES_LOCKOUT_CALLABLE = "kalan.core.views_account.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kalan.core.http.client_address"
 AXES_VERBOSE = False  # its log lines name the account and the address
 
+# Participants' join page (/t/): wrong codes allowed per client address in 15 minutes, and per
+# test in an hour, whatever the address (kalan/assessments/throttle.py). The README works out
+# why a sweep of participant codes then finds under 1 % of a session's codes in an hour.
+KALAN_JOIN_FAILURES_PER_ADDRESS = envint("JOIN_FAILURES_PER_ADDRESS", 50)
+KALAN_JOIN_FAILURES_PER_TEST = envint("JOIN_FAILURES_PER_TEST", 600)
+
 # Two-factor (django-otp, TOTP): the name the authenticator app shows next to the code. Codes are
 # accepted one step (30 s) early or late and each only once; django-otp's throttle doubles the
 # wait after each wrong code (kalan/core/two_factor.py).
@@ -273,7 +281,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusal_one_line": {"()": "kalan.core.logs.RefusalOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A 403 is one line (status, path without query, user id), not a traceback.
+        "django.request": {"filters": ["refusal_one_line"]},
+    },
 }

@@ -2,9 +2,11 @@
 
 A backup is a tar holding ``manifest.json``, the database (``database/kalan.sqlite3`` taken with
 SQLite's online backup API, or ``database/kalan.pgdump`` from ``pg_dump --format=custom``) and
-every file under ``media/``. The tar is encrypted with a key derived from a passphrase (scrypt)
-in AES-256-GCM chunks, so a backup of any size streams through a fixed amount of memory and a
-changed, reordered or truncated byte makes the whole restore fail before anything is written.
+every file under ``media/`` and ``imports/`` (the lists uploaded and not yet imported: a
+restore must let their preview be finished). The tar is encrypted with a key derived from a
+passphrase (scrypt) in AES-256-GCM chunks, so a backup of any size streams through a fixed
+amount of memory and a changed, reordered or truncated byte makes the whole restore fail before
+anything is written.
 
 File layout: ``KALANBAK`` · version · log2(n), r, p of scrypt · 16-byte salt · 7-byte nonce
 prefix, then chunks of at most 1 MiB + 16-byte tag. A chunk's nonce is the prefix, its index and
@@ -36,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalan.core.datadir import IMPORTS_FOLDER
 from kalan.core.errors import KalanError
 
 MAGIC = b"KALANBAK"
@@ -46,6 +49,10 @@ HEADER = struct.Struct(">8sBBBB16s7s")
 SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P = 15, 8, 1  # 32 MiB, about 0.1 s: costly to guess in bulk
 SQLITE_MEMBER = "database/kalan.sqlite3"
 PGDUMP_MEMBER = "database/kalan.pgdump"
+# The folders of files, each restored under the same name in the data folder.
+MEDIA_MEMBER = "media"
+IMPORTS_MEMBER = IMPORTS_FOLDER
+FILE_MEMBERS = frozenset({MEDIA_MEMBER, IMPORTS_MEMBER})
 SUFFIX = ".kbak"
 
 
@@ -278,12 +285,13 @@ def _pg_copy(database: Mapping[str, Any], target: Path) -> dict[str, int]:
     return counts
 
 
-def _media_files(media_root: Path) -> Iterator[tuple[Path, str]]:
-    if not media_root.is_dir():
+def _folder_files(root: Path | None, member: str) -> Iterator[tuple[Path, str]]:
+    """Every file under ``root``, named ``<member>/<its path under root>`` in the archive."""
+    if root is None or not root.is_dir():
         return
-    for path in sorted(media_root.rglob("*")):
+    for path in sorted(root.rglob("*")):
         if path.is_file() and not path.is_symlink():
-            yield path, "media/" + path.relative_to(media_root).as_posix()
+            yield path, f"{member}/" + path.relative_to(root).as_posix()
 
 
 def default_backup_path(data_dir: Path) -> Path:
@@ -301,9 +309,15 @@ def default_backup_path(data_dir: Path) -> Path:
 
 
 def backup_create(
-    *, database: Mapping[str, Any], media_root: Path, destination: Path, passphrase: str
+    *,
+    database: Mapping[str, Any],
+    media_root: Path,
+    destination: Path,
+    passphrase: str,
+    imports_root: Path | None = None,
 ) -> BackupResult:
-    """Write an encrypted backup to ``destination`` (created with mode 0600, never overwritten).
+    """Write an encrypted backup to ``destination`` (created with mode 0600, never overwritten):
+    the database, the files under ``media_root`` and those under ``imports_root``.
 
     Raises BackupError: ``no_database``, ``pg_dump``, ``exists``, ``unsupported_engine``.
     """
@@ -324,7 +338,11 @@ def backup_create(
                 % {"engine": engine_name},
                 code="unsupported_engine",
             )
-        members = [(dump, member), *_media_files(media_root)]
+        members = [
+            (dump, member),
+            *_folder_files(media_root, MEDIA_MEMBER),
+            *_folder_files(imports_root, IMPORTS_MEMBER),
+        ]
         hashes = {name: _sha256(path) for path, name in members}
         manifest = {
             "format": VERSION,
@@ -391,7 +409,7 @@ def _safe_name(name: str) -> bool:
         and not path.is_absolute()
         and "\\" not in name
         and ".." not in path.parts
-        and (name == "manifest.json" or path.parts[0] in {"database", "media"})
+        and (name == "manifest.json" or path.parts[0] in {"database", *FILE_MEMBERS})
     )
 
 
@@ -506,7 +524,7 @@ def backup_restore(
         if data_dir.exists():
             data_dir.rmdir()  # empty, checked above
         staged.rename(data_dir)
-    files = sum(1 for info in members if info.name.startswith("media/"))
+    files = sum(1 for info in members if PurePosixPath(info.name).parts[0] in FILE_MEMBERS)
     return RestoreResult(
         engine=str(engine), tables=len(counts), rows=sum(counts.values()), files=files
     )

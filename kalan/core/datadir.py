@@ -23,6 +23,7 @@ from django.utils.functional import lazy
 
 KEY_FILE = "secret_key"
 STATIC_FOLDER = "static"  # STATIC_ROOT: WhiteNoise warns at start-up when it is missing
+IMPORTS_FOLDER = "imports"  # uploaded lists awaiting their import (kept in backups)
 
 
 class DataDirError(Exception):
@@ -41,15 +42,25 @@ def data_dir_path() -> Path:
     return Path(os.environ.get("KALAN_DATA_DIR") or "var").expanduser().resolve()
 
 
+PRIVATE_UMASK = 0o077  # what this process creates is its owner's only: files 0600, folders 0700
+
+
 def prepare_data_dir(folder: Path | None = None) -> Path:
     """Make the data folder (0700) and, unless KALAN_SECRET_KEY is given, its secret key (0600).
 
-    Idempotent; a folder or key that exists is kept as it is. Returns the folder.
+    Sets the process's umask to 077 first: the database, its WAL, the photos, the statements
+    and the pending imports hold officers' names and units, and no other account of the machine
+    may read them. A folder made before this rule (0755, files 0644) is closed again: the folder
+    itself to 0700, and what is in it to its owner only.
+
+    Idempotent; a key that exists is kept as it is. Returns the folder.
     Raises DataDirError when the folder cannot be made or written.
     """
+    os.umask(PRIVATE_UMASK)
     folder = data_dir_path() if folder is None else folder
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _close_to_others(folder)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise PermissionError("permission refusée / permission denied")
         (folder / STATIC_FOLDER).mkdir(exist_ok=True)
@@ -58,6 +69,17 @@ def prepare_data_dir(folder: Path | None = None) -> Path:
     except OSError as error:
         raise DataDirError(folder, error.strerror or str(error)) from None
     return folder
+
+
+def _close_to_others(folder: Path) -> None:
+    """Take every permission of group and others off the folder and what it holds, when any is
+    there (one stat per entry; a folder already private costs no write)."""
+    for path in (folder, *folder.rglob("*")):
+        if path.is_symlink() or path.stat().st_uid != os.getuid():
+            continue  # a link or another account's file is not Kalan's to change
+        mode = path.stat().st_mode & 0o777
+        if mode & PRIVATE_UMASK:
+            path.chmod(mode & ~PRIVATE_UMASK)
 
 
 def _secret_key_create(path: Path) -> None:

@@ -11,6 +11,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from kalan.core.http import never_stored
+
 
 class FrenchFirstLocaleMiddleware:
     """French unless the user chose another language with the switch (kept in a cookie).
@@ -98,3 +100,21 @@ def _holds_nul(request: HttpRequest) -> bool:
             if "\x00" in key or any("\x00" in value for value in values):
                 return True
     return any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
+
+
+class NeverStoredMiddleware:
+    """``Cache-Control: private, no-store`` on every response Kalan's views make.
+
+    The pages hold officers' names, units, service numbers and phones, and a venue laptop is
+    shared: neither its browser cache nor a proxy may keep them. Every page, not only the logged-in
+    ones: the participant pages name the participant, the login and error pages carry a CSRF
+    token, a certificate's public page names its holder. It sits after WhiteNoise, which answers
+    the static files itself (they name no one, and are cached for ever under hashed names).
+    Directives a view sets itself (``never_cache``) are kept and completed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return never_stored(self.get_response(request))

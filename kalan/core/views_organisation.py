@@ -49,4 +49,5 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         request,
         "core/organisation_form.html",
         {"form": form, "signatories": signatories, "current": organisation},
+        status=400 if request.method == "POST" else 200,  # a saved POST redirects
     )

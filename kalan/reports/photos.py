@@ -92,14 +92,10 @@ def photo_process(*, data: IO[bytes], name: str) -> ProcessedPhoto:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(name, limit) from None
     except UnidentifiedImageError:
-        raise _refuse(
-            name,
-            _(
-                "« %(name)s » n’est pas une photo que Kalan peut lire : envoyez un fichier JPEG, "
-                "PNG ou WebP."
-            ),
-            "not_an_image",
-        ) from None
+        raise _not_an_image(name) from None
+    except (OSError, ValueError, SyntaxError):
+        # A header cut short ("Truncated File Read") or corrupt: Pillow fails before any pixel.
+        raise _damaged(name) from None
     with image:
         if image.format not in ACCEPTED_FORMATS:
             raise _refuse(
@@ -116,11 +112,7 @@ def photo_process(*, data: IO[bytes], name: str) -> ProcessedPhoto:
         try:
             display = _upright_copy(image, DISPLAY_SIZE)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-            raise _refuse(
-                name,
-                _("« %(name)s » est incomplet ou endommagé : l’image ne se lit pas jusqu’au bout."),
-                "unreadable",
-            ) from None
+            raise _damaged(name) from None
     thumbnail = display.copy()
     thumbnail.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
     return ProcessedPhoto(
@@ -128,6 +120,25 @@ def photo_process(*, data: IO[bytes], name: str) -> ProcessedPhoto:
         thumbnail=_jpeg(thumbnail),
         width=display.width,
         height=display.height,
+    )
+
+
+def _not_an_image(name: str) -> PhotoError:
+    return _refuse(
+        name,
+        _(
+            "« %(name)s » n’est pas une photo que Kalan peut lire : envoyez un fichier JPEG, "
+            "PNG ou WebP."
+        ),
+        "not_an_image",
+    )
+
+
+def _damaged(name: str) -> PhotoError:
+    return _refuse(
+        name,
+        _("« %(name)s » est incomplet ou endommagé : l’image ne se lit pas jusqu’au bout."),
+        "unreadable",
     )
 
 

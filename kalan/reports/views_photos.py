@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kalan.core.audit import audit_export
@@ -54,7 +55,12 @@ def session_photos(request: HttpRequest, uid: object) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s photo(s) ajoutée(s), sans leurs métadonnées.") % {"count": len(added)},
+                ngettext(
+                    "%(count)s photo ajoutée, sans ses métadonnées.",
+                    "%(count)s photos ajoutées, sans leurs métadonnées.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
             return redirect("session_photos", uid=session.uid)
     photos = list(service.photos_of(session))
@@ -69,6 +75,8 @@ def session_photos(request: HttpRequest, uid: object) -> HttpResponse:
                 (photo, PhotoCaptionForm(instance=photo, prefix=str(photo.uid))) for photo in photos
             ],
         },
+        # A POST that lands here was refused (a stored upload redirects): 400, with the reasons.
+        status=400 if request.method == "POST" else 200,
     )
 
 

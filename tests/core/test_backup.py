@@ -33,10 +33,13 @@ KALAN = Path(sys.executable).parent / "kalan"
 
 @pytest.fixture
 def live(tmp_path: Path) -> dict[str, Any]:
-    """A data folder as Kalan keeps it: an SQLite database in WAL mode and one uploaded file."""
+    """A data folder as Kalan keeps it: an SQLite database in WAL mode, one uploaded file and
+    one list awaiting its import."""
     folder = tmp_path / "live"
     (folder / "media" / "signatures").mkdir(parents=True)
     (folder / "media" / "signatures" / "feuille-jour-1.pdf").write_bytes(b"%PDF-1.4 " * 500)
+    (folder / "imports").mkdir()
+    (folder / "imports" / "3f2a.upload").write_bytes(b"PK\x03\x04 liste de Mopti")
     database = folder / "kalan.sqlite3"
     connection = sqlite3.connect(database)
     connection.execute("PRAGMA journal_mode=WAL")
@@ -51,6 +54,7 @@ def live(tmp_path: Path) -> dict[str, Any]:
     return {
         "database": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)},
         "media_root": folder / "media",
+        "imports_root": folder / "imports",
     }
 
 
@@ -90,7 +94,9 @@ def test_backup_taken_during_writes_restores_the_same_rows_and_files(
     report = backup_restore(source=result.path, data_dir=restored, passphrase=PASSPHRASE)
 
     assert oct(result.path.stat().st_mode & 0o777) == "0o600"
-    assert (report.tables, report.rows, report.files) == (2, result.rows, 1)
+    assert (report.tables, report.rows, report.files) == (2, result.rows, 2)
+    assert result.files == 2
+    assert (restored / "imports" / "3f2a.upload").read_bytes() == b"PK\x03\x04 liste de Mopti"
     copy = sqlite3.connect(restored / "kalan.sqlite3")
     ids = [row[0] for row in copy.execute("SELECT id FROM notes ORDER BY id")]
     copy.close()
@@ -251,6 +257,8 @@ def test_kalan_backup_and_restore_on_the_command_line(tmp_path: Path) -> None:
     assert kalan("migrate", "--noinput").returncode == 0
     (tmp_path / "data" / "media").mkdir(exist_ok=True)
     (tmp_path / "data" / "media" / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "data" / "imports").mkdir(exist_ok=True)  # a list uploaded, not yet imported
+    (tmp_path / "data" / "imports" / "9c1e.upload").write_bytes(b"PK liste")
     for _ in range(2):
         done = kalan("backup", "--keep", "1")
         assert done.returncode == 0, done.stderr
@@ -267,8 +275,9 @@ def test_kalan_backup_and_restore_on_the_command_line(tmp_path: Path) -> None:
     assert "Phrase secrète incorrecte" in wrong.stderr
     assert done.returncode == 0, done.stderr
     report = dict(line.split(": ", 1) for line in done.stdout.splitlines())
-    assert int(report["tables"]) > 10 and report["files"] == "1" and report["check"] == "ok"
+    assert int(report["tables"]) > 10 and report["files"] == "2" and report["check"] == "ok"
     assert (tmp_path / "new" / "media" / "logo.png").read_bytes() == b"\x89PNG"
+    assert (tmp_path / "new" / "imports" / "9c1e.upload").read_bytes() == b"PK liste"
 
 
 def test_two_backups_in_the_same_second_get_two_names(

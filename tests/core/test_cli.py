@@ -130,6 +130,30 @@ def test_the_first_command_makes_the_folder_and_the_key_for_its_owner_only(
     assert len(key.read_text().strip()) >= 50
 
 
+def test_the_database_and_every_file_kalan_writes_are_its_owner_s_only(tmp_path: Path) -> None:
+    folder = tmp_path / "var"
+    # A folder made before the rule, as the penetration test found it: 0755, files 0644.
+    (folder / "media" / "photos").mkdir(parents=True)
+    old_photo = folder / "media" / "photos" / "old.jpg"
+    old_photo.write_bytes(b"\xff\xd8")
+    for path, mode in ((folder, 0o755), (folder / "media", 0o755), (old_photo, 0o644)):
+        path.chmod(mode)
+
+    done = kalan_run(folder, "migrate", "--noinput")
+
+    assert done.returncode == 0, done.stderr
+    database = folder / "kalan.sqlite3"
+    assert database.exists()
+    modes = {
+        path.relative_to(folder).as_posix(): stat.S_IMODE(path.stat().st_mode)
+        for path in (folder, *folder.rglob("*"))
+    }
+    assert modes["kalan.sqlite3"] == 0o600
+    assert modes["media/photos/old.jpg"] == 0o600
+    assert modes["."] == 0o700
+    assert {path: mode for path, mode in modes.items() if mode & 0o077} == {}
+
+
 def test_kalan_migrate_names_a_data_folder_it_cannot_make_in_french_and_english(
     tmp_path: Path,
 ) -> None:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -11,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Model
 from django.test import RequestFactory
+from pytest_django import Settings
 
 from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import GRANTS, Role
@@ -217,3 +221,29 @@ def test_it_refuses_to_enrol_a_real_person_holding_a_demo_service_number() -> No
         run_demo()
     assert not real.enrollments.exists()
     assert not Workshop.objects.exists()
+
+
+def test_the_demo_prints_the_address_kalan_public_url_gives(settings: Settings) -> None:
+    settings.KALAN_PUBLIC_URL = "http://127.0.0.1:8101"
+
+    out = run_demo()
+
+    assert "Adresse : http://127.0.0.1:8101/" in out
+    assert "8000" not in out
+
+
+def test_make_run_with_a_port_gives_that_port_to_the_demo_and_the_server() -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "KALAN_PUBLIC_URL"}
+    # -n: the commands make would run, none run; -o: the install is taken as done.
+    command = ["make", "-n", "-s", "-C", str(root), "-o", ".venv/.installed", "run", "PORT=8101"]
+    done = subprocess.run(  # noqa: S603 - make, with our own Makefile
+        command, env=env, capture_output=True, text=True, check=True
+    )
+
+    lines = done.stdout.splitlines()
+    demo = next(line for line in lines if "kalan demo" in line)
+    serve = next(line for line in lines if "kalan serve" in line)
+    assert 'KALAN_PUBLIC_URL="http://127.0.0.1:8101"' in demo
+    assert "--port 8101" in serve
+    assert "8000" not in done.stdout

@@ -186,7 +186,7 @@ def test_organisation_page_refuses_a_logo_that_is_not_an_image(
     fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
     data = {"name": "Autre nom", "acronym": "", "logo": fake, **management("signatories")}
     response = client_for(administrator).post(reverse("organisation_settings"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "PNG ou JPEG" in response.content.decode()
     organisation.refresh_from_db()
     assert organisation.name == "Commission nationale des droits de l’homme"
@@ -201,6 +201,6 @@ def test_organisation_page_refuses_a_gif(
     gif = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
     data = {"name": "Autre nom", "logo": gif, **management("signatories")}
     response = client_for(administrator).post(reverse("organisation_settings"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     organisation.refresh_from_db()
     assert not organisation.logo

@@ -232,8 +232,30 @@ def test_a_text_file_named_photo_jpg_is_refused_by_its_content(
 
     response = post_photos(client_for(communication_officer), sevare_session, text)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "« photo.jpg » n’est pas une photo que Kalan peut lire" in response.content.decode()
+    assert not Photo.objects.exists()
+    assert files_in(media) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "cut"),
+    [
+        ("moitie.jpg", lambda data: data[: len(data) // 2]),  # the pixels stop halfway
+        ("entete.jpg", lambda data: data[:200]),  # cut inside the header: Image.open fails
+        ("entete-court.jpg", lambda data: data[:30]),
+    ],
+)
+def test_a_truncated_jpeg_is_refused_with_a_french_400_and_nothing_stored(
+    client_for: Callable[[User], Client], communication_officer: User, sevare_session: Session,
+    media: Path, name: str, cut: Callable[[bytes], bytes],
+) -> None:  # fmt: skip
+    broken = upload(name, cut(jpeg()))
+
+    response = post_photos(client_for(communication_officer), sevare_session, broken)
+
+    assert response.status_code == 400
+    assert f"« {name} » est incomplet ou endommagé" in response.content.decode()
     assert not Photo.objects.exists()
     assert files_in(media) == []
 

@@ -50,6 +50,12 @@ def png(size: tuple[int, int] = (40, 20)) -> bytes:
     return buffer.getvalue()
 
 
+def jpeg(size: tuple[int, int] = (400, 300)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "darkgreen").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def multipart(field: str, filename: str, content: bytes, **fields: str) -> dict[str, object]:
     """A multipart body naming the file exactly as given: the test client would keep only the
     base name, and an attacker's browser sends what it likes."""
@@ -270,6 +276,9 @@ PHP = b"<?php system($_GET['c']); ?>"
         ("logo.php", PHP),
         ("logo.png", b""),
         ("logo.png", png() + b"\0" * LOGO_MAX_BYTES),  # a real PNG padded past 2 MB
+        ("logo.png", png()[:-40]),  # a PNG cut short: its last pixels and end are missing
+        ("logo.jpg", jpeg()[: len(jpeg()) // 2]),  # a JPEG cut in half: verify() let it through
+        ("logo.jpg", jpeg()[:200]),  # a JPEG cut inside its header
     ],
 )
 def test_a_logo_that_is_no_png_or_jpeg_image_is_refused_and_nothing_saved(
@@ -289,7 +298,7 @@ def test_a_logo_that_is_no_png_or_jpeg_image_is_refused_and_nothing_saved(
     )
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "Le logo doit être une image PNG ou JPEG de 2 Mo au plus." in page
         or "Le fichier soumis est vide." in page

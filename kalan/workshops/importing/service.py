@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalan.core.audit import audit_bulk_created
+from kalan.core.datadir import IMPORTS_FOLDER
 from kalan.core.models import User
 from kalan.people.models import Person, Unit
 from kalan.workshops.importing.columns import mapping_guess
@@ -29,7 +30,7 @@ CHUNK = 1 << 20
 
 def imports_dir() -> Path:
     """Uploaded lists live in the data folder, outside anything served, readable by Kalan only."""
-    path = Path(settings.DATA_DIR) / "imports"
+    path = Path(settings.DATA_DIR) / IMPORTS_FOLDER
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

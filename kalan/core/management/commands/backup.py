@@ -13,6 +13,7 @@ from kalan.core.backup import (
     backup_prune,
     default_backup_path,
 )
+from kalan.core.datadir import IMPORTS_FOLDER
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             result = backup_create(
                 database=settings.DATABASES["default"],
                 media_root=Path(settings.MEDIA_ROOT),
+                imports_root=Path(settings.DATA_DIR) / IMPORTS_FOLDER,
                 destination=destination,
                 passphrase=passphrase,
             )

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kalan.core.errors import KalanError
 from kalan.demo.programme import DemoResult, demo_load
-
-URL = "http://127.0.0.1:8000/"
 
 
 class Command(BaseCommand):
@@ -51,7 +50,9 @@ class Command(BaseCommand):
         for name, value in result.created.items():
             self.stdout.write(f"{name}: {value}")
         self.stdout.write("")
-        self.stdout.write(f"Adresse : {URL}  (après « kalan serve » / after `kalan serve`)")
+        # Where `make run` serves (it sets KALAN_PUBLIC_URL from HOST and PORT).
+        url = settings.KALAN_PUBLIC_URL.rstrip("/") + "/"
+        self.stdout.write(f"Adresse : {url}  (après « kalan serve » / after `kalan serve`)")
         for state in result.accounts:
             account = state.account
             if state.password_is_demo:
