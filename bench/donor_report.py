@@ -245,13 +245,16 @@ def build_programme(*, seed: int = 7) -> tuple[Any, int]:
                     continue
                 score = drawn[len(copies) % 4096] if drawn else None
                 copies.append(
-                    (test.pk, enrollment_id, sent_at, score, 20.0 if drawn else None, False)
+                    (test.pk, enrollment_id, sent_at, score, 20.0 if drawn else None, False, "", "")
                 )
         _insert(
             Submission._meta.db_table,
-            ("test_id", "enrollment_id", "submitted_at", "score", "max_score", "on_paper"),
+            (
+                "test_id", "enrollment_id", "submitted_at", "score", "max_score", "on_paper",
+                "device", "device_pending",
+            ),
             copies,
-        )
+        )  # fmt: skip
         _mark("submissions")
         surveys = Submission.objects.filter(
             test__kind=Test.Kind.SURVEY, test__session__workshop__axis=axis
@@ -352,14 +355,22 @@ def sql_figures(*, partner_id: int, start: dt.date, end: dt.date, today: dt.date
             found[name] = found.get(name, 0) + (value or 0)
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {SCOPE} SELECT workshop_id, "
-            "SUM(CASE WHEN start_date <= %s THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN start_date > %s THEN 1 ELSE 0 END) FROM scope GROUP BY workshop_id",
-            [*scope, today, today],
+        # Held: begun, and a participant marked present there; begun without one: unattended.
+        attended = (
+            "EXISTS (SELECT 1 FROM workshops_attendance a JOIN workshops_enrollment e "
+            "ON e.id = a.enrollment_id WHERE e.session_id = sc.id AND e.role = 'participant')"
         )
-        for workshop_id, held, planned in cursor.fetchall():
+        cursor.execute(
+            f"WITH {SCOPE} SELECT sc.workshop_id, "
+            f"SUM(CASE WHEN sc.start_date <= %s AND {attended} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN sc.start_date <= %s AND NOT {attended} THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN sc.start_date > %s THEN 1 ELSE 0 END) FROM scope sc "
+            "GROUP BY sc.workshop_id",
+            [*scope, today, today, today],
+        )
+        for workshop_id, held, unattended, planned in cursor.fetchall():
             add(workshop_id, "held", held)
+            add(workshop_id, "unattended", unattended)
             add(workshop_id, "planned", planned)
         cursor.execute(
             f"WITH {SCOPE} SELECT sc.workshop_id, COUNT(*), SUM({days}) "
@@ -438,14 +449,16 @@ def sql_figures(*, partner_id: int, start: dt.date, end: dt.date, today: dt.date
             "AND t.kind IN ('pre', 'post') GROUP BY s.enrollment_id, sc.workshop_id) "
             "SELECT workshop_id, COUNT(*), "
             "SUM(CASE WHEN pre < 100 THEN (post - pre) / (100 - pre) END), "
-            "SUM(CASE WHEN pre < 100 THEN 1 ELSE 0 END) "
+            "SUM(CASE WHEN pre < 100 THEN 1 ELSE 0 END), SUM(pre), SUM(post) "
             "FROM copies WHERE pre IS NOT NULL AND post IS NOT NULL GROUP BY workshop_id",
             scope,
         )
-        for workshop_id, paired, gains, gained in cursor.fetchall():
+        for workshop_id, paired, gains, gained, pre_sum, post_sum in cursor.fetchall():
             add(workshop_id, "paired", paired)
             add(workshop_id, "gain_sum", float(gains or 0))
             add(workshop_id, "gained", gained)
+            add(workshop_id, "paired_pre_sum", float(pre_sum or 0))
+            add(workshop_id, "paired_post_sum", float(post_sum or 0))
         cursor.execute(
             f"WITH {SCOPE} SELECT sc.workshop_id, COUNT(DISTINCT s.id), COUNT(a.rating), "
             "SUM(a.rating) FROM assessments_submission s "
@@ -485,6 +498,15 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
+def _hake(found: dict[str, Any]) -> float | None:
+    """Hake's gain (class averages) from the paired participants' sums."""
+    pre = _ratio(found.get("paired_pre_sum", 0.0), found.get("paired", 0))
+    post = _ratio(found.get("paired_post_sum", 0.0), found.get("paired", 0))
+    if pre is None or post is None or pre >= 100:
+        return None
+    return (post - pre) / (100 - pre)
+
+
 def canonical_sql(found: dict[Any, dict[str, Any]]) -> dict[Any, tuple[Any, ...]]:
     """The figures of the SQL, in the order of ``canonical_report``."""
     result = {}
@@ -492,6 +514,7 @@ def canonical_sql(found: dict[Any, dict[str, Any]]) -> dict[Any, tuple[Any, ...]
         result[key] = (
             f.get("held", 0),
             f.get("planned", 0),
+            f.get("unattended", 0),
             f.get("participants", 0),
             f.get("trained", 0),
             f.get("persons", 0),
@@ -506,6 +529,7 @@ def canonical_sql(found: dict[Any, dict[str, Any]]) -> dict[Any, tuple[Any, ...]
             f.get("passed", 0),
             f.get("paired", 0),
             _round(_ratio(f.get("gain_sum", 0.0), f.get("gained", 0))),
+            _round(_hake(f)),
             f.get("survey_copies", 0),
             f.get("ratings", 0),
             _round(_ratio(f.get("rating_sum", 0.0), f.get("ratings", 0))),
@@ -551,6 +575,7 @@ def canonical_report(facts: Any) -> dict[Any, tuple[Any, ...]]:
         result[key] = (
             p.sessions_held,
             p.sessions_planned,
+            p.sessions_unattended,
             p.participants,
             p.persons_trained,
             p.distinct_persons,
@@ -565,6 +590,7 @@ def canonical_report(facts: Any) -> dict[Any, tuple[Any, ...]]:
             learning.post_passed,
             learning.paired,
             _round(learning.mean_normalised_gain),
+            _round(learning.hake_gain),
             s.copies,
             s.ratings,
             _round(s.mean_rating),

@@ -11,6 +11,15 @@ class AssessmentsConfig(AppConfig):
         from kalan.core.audit_registry import audit_words_register
 
         audit_words_register(lists={"results": _("résultats des tests")})
+        # The wrong codes of the join page, one entry per address and five minutes (throttle).
+        audit_words_register(
+            details={
+                "participant_codes_refused": _("codes participant refusés"),
+                "test_codes_refused": _("codes de test refusés"),
+                "period": _("période"),
+                "network": _("réseau"),
+            }
+        )
         self._merge_connect()
 
     def _merge_connect(self) -> None:

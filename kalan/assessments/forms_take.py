@@ -26,7 +26,7 @@ class JoinForm(forms.Form):
     participant_code = forms.CharField(
         label=gettext_lazy("Votre code participant"),
         max_length=12,
-        help_text=gettext_lazy("Les 4 chiffres de votre badge."),
+        help_text=gettext_lazy("Les chiffres imprimés sur votre badge."),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "numeric", "pattern": "[0-9]*"}
         ),

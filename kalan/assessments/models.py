@@ -176,6 +176,12 @@ class Test(GlobalModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def kind_order(self) -> int:
+        """0, 1, 2 for pre-test, post-test, survey: the order they are given, which the codes'
+        alphabet ("post" before "pre") is not. Lists of tests sort on it (``dictsort``)."""
+        return list(Test.Kind).index(Test.Kind(self.kind))
+
     @classmethod
     def audit_link(cls, *, uid: uuid.UUID | None, pk: str) -> str | None:
         return reverse("test_detail", kwargs={"uid": uid}) if uid else None
@@ -251,6 +257,12 @@ class Submission(GlobalModel):
         # session's or the test's (the donor report ran 30 % slower).
         db_index=False,
     )
+    # The phone that fills the copy, and one that asks to take it over (a participant's second
+    # phone, or someone who read their badge): its trainer decides on the live panel
+    # (kalan.assessments.services_take). A fingerprint of the phone's cookie, never the cookie.
+    device = models.CharField(_("téléphone qui répond"), max_length=64, blank=True)
+    device_pending = models.CharField(_("téléphone en attente d’accord"), max_length=64, blank=True)
+    device_pending_at = models.DateTimeField(_("demande faite le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("copie")
@@ -320,3 +332,49 @@ class Answer(GlobalModel):
                 name="answer_rating_1_to_5",
             ),
         ]
+
+
+class JoinRefusal(models.Model):
+    """Wrong codes typed on the phones' join page: one row per address, test and five minutes.
+
+    The throttle reads these counts before checking a code (``kalan.assessments.throttle``); the
+    trainer's live panel shows them, and the journal gets one entry per row with its count, not
+    one per try. ``test`` is empty for test codes that name no test.
+    """
+
+    # Counted on every wrong code: the journal gets the counts (throttle.refusals_audit).
+    audit_exclude = True
+
+    test = models.ForeignKey(
+        Test,
+        verbose_name=_("test"),
+        on_delete=models.CASCADE,
+        related_name="join_refusals",
+        null=True,
+        blank=True,
+    )
+    # An IPv4 address, or the /64 network of an IPv6 one (kalan.assessments.throttle).
+    address = models.CharField(_("adresse"), max_length=64)
+    window = models.DateTimeField(_("début des cinq minutes"))
+    count = models.PositiveIntegerField(_("codes refusés"), default=0)
+    audited_count = models.PositiveIntegerField(_("codes refusés déjà au journal"), default=0)
+
+    class Meta:
+        verbose_name = _("codes refusés")
+        verbose_name_plural = _("codes refusés")
+        indexes = [models.Index(fields=["address", "window"], name="join_refusal_address")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["test", "address", "window"],
+                condition=models.Q(test__isnull=False),
+                name="join_refusal_one_per_window",
+            ),
+            models.UniqueConstraint(
+                fields=["address", "window"],
+                condition=models.Q(test__isnull=True),
+                name="join_refusal_unknown_test_one_per_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.window:%Y-%m-%d %H:%M} {self.count}"

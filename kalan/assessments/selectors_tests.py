@@ -6,12 +6,16 @@ Results and item analysis live in ``selectors.py``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from kalan.assessments.models import Answer, Submission, Test, TestQuestion
+from kalan.assessments.throttle import Refusals, join_refusals
 from kalan.workshops.models import Enrollment, Session
 from kalan.workshops.selectors import get_in_scope_or_404
 
@@ -78,6 +82,16 @@ class LiveRow:
 class LiveList:
     rows: list[LiveRow]
     question_count: int
+    refusals: Refusals  # wrong participant codes typed for the test, per address
+
+    @property
+    def waiting(self) -> list[LiveRow]:
+        """Copies another phone asks to take over: the trainer approves or refuses."""
+        return [
+            row
+            for row in self.rows
+            if row.state == ANSWERING and row.submission and row.submission.device_pending
+        ]
 
     def count(self, state: str) -> int:
         return sum(1 for row in self.rows if row.state == state)
@@ -97,7 +111,8 @@ class LiveList:
 
 def test_live(*, test: Test) -> LiveList:
     """Every participant of the session (withdrawn ones left out, but any copy shown) with the
-    state of their copy: three queries, whatever the number of participants."""
+    state of their copy, and the wrong codes typed for the test: at most six queries, whatever
+    the number of participants and of addresses."""
     submissions = {
         s.enrollment_id: s
         for s in test.submissions.filter(superseded_by__isnull=True).annotate(
@@ -125,7 +140,9 @@ def test_live(*, test: Test) -> LiveList:
             state = SENT
         answered = getattr(submission, "answered", 0) if submission else 0
         rows.append(LiveRow(enrollment, state, answered, submission))
-    return LiveList(rows=rows, question_count=test.questions.count())
+    return LiveList(
+        rows=rows, question_count=test.questions.count(), refusals=join_refusals(test=test)
+    )
 
 
 def _answer_given(prefix: str = "") -> Q:
@@ -149,6 +166,20 @@ def submission_progress(*, submission: Submission) -> tuple[list[TestQuestion], 
         .values_list("question_id", flat=True)
     )
     return questions, answered
+
+
+def submission_of_test_or_404(*, test: Test, uid: str) -> Submission:
+    """A copy of this test that counts (not superseded), named by its global id; 404 if none."""
+    try:
+        key = uuid.UUID(uid)
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(
+        Submission.objects.select_related("enrollment__person"),
+        test=test,
+        uid=key,
+        superseded_by__isnull=True,
+    )
 
 
 def submission_for_take(*, pk: int) -> Submission | None:

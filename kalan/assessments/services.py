@@ -15,8 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalan.assessments.errors import AssessmentError
-from kalan.assessments.models import Answer, Question, QuestionKind, Submission, Test, TestQuestion
+from kalan.assessments.models import (
+    Answer,
+    JoinRefusal,
+    Question,
+    QuestionKind,
+    Submission,
+    Test,
+    TestQuestion,
+)
 from kalan.assessments.scoring import CHOICE_KEYS, question_points
+from kalan.assessments.throttle import refusals_audit
 from kalan.workshops.models import Enrollment, Session
 
 # No 0/O or 1/I: the code is read off a screen and typed on a phone.
@@ -146,6 +155,8 @@ def test_close(*, test: Test) -> Test:
     test.status = Test.Status.CLOSED
     test.closed_at = timezone.now()
     test.save(update_fields=["status", "closed_at", "updated_at"])
+    # The wrong codes typed for it go to the journal now, the last five minutes included.
+    refusals_audit(rows=JoinRefusal.objects.filter(test=test))
     return test
 
 
@@ -167,8 +178,10 @@ def _open_test(code: str) -> Test:
 
 
 @transaction.atomic
-def submission_start(*, access_code: str, participant_code: str) -> Submission:
+def submission_start(*, access_code: str, participant_code: str, device: str = "") -> Submission:
     """The participant's copy of an open test, created at first visit and found again after.
+
+    ``device``: the phone that asks (``services_take.device_id``), kept on a copy it creates.
 
     Raises AssessmentError ``unknown_test``, ``test_closed``, ``unknown_participant``, or
     ``already_submitted`` when this participant's answers were already sent.
@@ -187,7 +200,7 @@ def submission_start(*, access_code: str, participant_code: str) -> Submission:
     try:
         with transaction.atomic():
             submission, _created = Submission.objects.get_or_create(
-                test=test, enrollment=enrollment, superseded_by=None
+                test=test, enrollment=enrollment, superseded_by=None, defaults={"device": device}
             )
     except IntegrityError:  # two phones of the same participant at the same instant
         submission = Submission.objects.get(test=test, enrollment=enrollment, superseded_by=None)
@@ -199,9 +212,18 @@ def submission_start(*, access_code: str, participant_code: str) -> Submission:
     return submission
 
 
-def _writable(submission: Submission) -> Submission:
-    """The submission, locked, if it can still take answers; raises AssessmentError if not."""
+def _writable(submission: Submission, *, device: str | None = None) -> Submission:
+    """The submission, locked, if it can still take answers; raises AssessmentError if not.
+
+    ``device``: the phone writing (``services_take.device_id``), refused with ``device_replaced``
+    when the trainer handed the copy to another phone; None for writes that come from no phone.
+    """
     locked = Submission.objects.select_for_update().select_related("test").get(pk=submission.pk)
+    if device is not None and locked.device and locked.device != device:
+        raise AssessmentError(
+            _("Le formateur a confié cette copie à un autre téléphone."),
+            code="device_replaced",
+        )
     if locked.test.status != Test.Status.OPEN and not locked.on_paper:
         raise AssessmentError(
             _("Ce test est fermé : il n’accepte plus de réponses."), code="test_closed"
@@ -245,13 +267,15 @@ def answer_save(
     choices: Sequence[str] = (),
     rating: int | None = None,
     text: str = "",
+    device: str | None = None,
 ) -> Answer:
     """Keep one answer as soon as it is given, so a dropped connection loses nothing.
 
-    Raises AssessmentError ``test_closed``, ``already_submitted`` or ``tampered`` (a question of
-    another test, an unknown choice, a rating out of range).
+    Raises AssessmentError ``test_closed``, ``already_submitted``, ``device_replaced`` (another
+    phone took the copy over) or ``tampered`` (a question of another test, an unknown choice, a
+    rating out of range).
     """
-    locked = _writable(submission)
+    locked = _writable(submission, device=device)
     if question.test_id != locked.test_id:
         raise AssessmentError(
             _("Réponse invalide : rechargez la page et répondez à nouveau."), code="tampered"
@@ -266,13 +290,13 @@ def answer_save(
 
 
 @transaction.atomic
-def submission_submit(*, submission: Submission) -> Submission:
+def submission_submit(*, submission: Submission, device: str | None = None) -> Submission:
     """Send the copy: score it and close it to further answers.
 
     The row is locked, so of two phones sending the same copy at once the first wins and the
-    second gets ``already_submitted``. Raises also ``test_closed``.
+    second gets ``already_submitted``. Raises also ``test_closed`` and ``device_replaced``.
     """
-    locked = _writable(submission)
+    locked = _writable(submission, device=device)
     _score(locked)
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["submitted_at", "score", "max_score", "updated_at"])

@@ -28,6 +28,7 @@ test_patterns: list[URLPattern] = [
     path("ouvrir/", views_tests.test_open, name="test_open"),
     path("fermer/", views_tests.test_close, name="test_close"),
     path("en-direct/", views_tests.test_live, name="test_live"),
+    path("telephone/", views_tests.test_device_decide, name="test_device_decide"),
     path("resultats/", views_results.test_results, name="test_results"),
     path("resultats.xlsx", views_results.results_export, name="results_export"),
     path("imprimer/", views_results.test_print, name="test_print"),
@@ -37,6 +38,7 @@ test_patterns: list[URLPattern] = [
 # t/: what a participant types on a phone, so keep it short.
 take_patterns: list[URLPattern] = [
     path("", views_take.take_join, name="take_join"),
+    path("attente/", views_take.take_wait, name="take_wait"),
     path("q/<int:n>/", views_take.take_question, name="take_question"),
     path("recapitulatif/", views_take.take_summary, name="take_summary"),
     path("envoyer/", views_take.take_submit, name="take_submit"),

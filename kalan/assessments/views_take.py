@@ -3,29 +3,47 @@
 The phone's Django session remembers which copy it is filling (never an id in the address), each
 answer is saved the moment it is sent, and the services decide what a closed test, a copy already
 sent or a tampered field means; these views only report it in plain French.
+
+A phone also carries a random cookie of its own (``DEVICE_COOKIE``, kept a week, unlike the
+session): the copy is filled by the phone that joined first, the same phone joins again without
+asking after its session ended, and another phone waits for the trainer's approval
+(``kalan.assessments.services_take``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kalan.assessments import services
+from kalan.assessments import services, services_take
 from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_take import JoinForm, answer_from_post
 from kalan.assessments.models import Answer, QuestionKind, Submission, Test, TestQuestion
 from kalan.assessments.selectors_tests import submission_for_take, submission_progress
+from kalan.core.http import client_address
 
 SESSION_KEY = "kalan_take"
-STATUS = {"tampered": 400, "test_closed": 403, "already_submitted": 409}
+SESSION_WAITING = "kalan_take_waiting"  # the copy this phone asked for, while the trainer decides
+DEVICE_COOKIE = "kalan_phone"
+DEVICE_COOKIE_AGE = dt.timedelta(days=7)
+DEVICE_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+STATUS = {"tampered": 400, "test_closed": 403, "already_submitted": 409, "device_replaced": 409}
 RATINGS = range(1, 6)
+WAIT_REFRESH_S = 5
 
 
 def _current(request: HttpRequest) -> Submission | None:
@@ -46,23 +64,60 @@ def _message(
     )
 
 
-def _refusal(request: HttpRequest, submission: Submission) -> HttpResponse | None:
-    """The page to show instead of a question when the copy can no longer change."""
+def _device_token(request: HttpRequest) -> str:
+    """The phone's own random token, from its cookie, or a new one for a phone that has none."""
+    token = request.COOKIES.get(DEVICE_COOKIE, "")
+    return token if DEVICE_TOKEN.fullmatch(token) else secrets.token_urlsafe(24)
+
+
+def _device(request: HttpRequest) -> str:
+    """The fingerprint of the phone's token as a copy keeps it; "" when it has no cookie."""
+    token = request.COOKIES.get(DEVICE_COOKIE, "")
+    return services_take.device_id(token) if DEVICE_TOKEN.fullmatch(token) else ""
+
+
+def _with_device(response: HttpResponse, token: str) -> HttpResponse:
+    """Give (or renew) the phone's cookie: for the participant pages only, unreadable by script."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_COOKIE_AGE,
+        path=reverse("take_join"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _why_not(submission: Submission, *, device: str | None) -> tuple[str, int] | None:
+    """Why the copy cannot change from here, with the status to answer; None when it can.
+
+    Sent, or its test closed; or, when ``device`` is given, handed to another phone.
+    """
     if submission.submitted_at is not None:
-        return _message(
-            request,
-            submission,
-            _("Vos réponses à ce test ont déjà été envoyées : la première copie est gardée."),
-            status=409,
-        )
+        sent = _("Vos réponses à ce test ont déjà été envoyées : la première copie est gardée.")
+        return sent, 409
     if submission.test.status != Test.Status.OPEN:
-        return _message(
-            request,
-            submission,
-            _("Ce test est fermé : il n’accepte plus de réponses."),
-            status=403,
-        )
+        return _("Ce test est fermé : il n’accepte plus de réponses."), 403
+    if device is not None and submission.device and submission.device != device:
+        return _("Le formateur a confié cette copie à un autre téléphone."), 409
     return None
+
+
+def _refusal(
+    request: HttpRequest, submission: Submission, *, this_phone: bool = True
+) -> HttpResponse | None:
+    """The page to show instead of a question when the copy can no longer change here.
+
+    ``this_phone=False``: whichever phone fills it (for a phone waiting to take it over).
+    """
+    device = _device(request) if this_phone else None
+    why = _why_not(submission, device=device)
+    if why is None:
+        return None
+    message, status = why
+    return _message(request, None, message, status=status)
 
 
 def _error_page(
@@ -74,33 +129,89 @@ def _error_page(
 @login_not_required
 @never_cache
 def take_join(request: HttpRequest) -> HttpResponse:
+    token = _device_token(request)
     current = _current(request)
+    retry_at: dt.datetime | None = None
     if request.method == "POST":
         form = JoinForm(request.POST)
         if form.is_valid():
             try:
-                submission = services.submission_start(
+                join = services_take.submission_join(
                     access_code=form.cleaned_data["access_code"],
                     participant_code=form.cleaned_data["participant_code"],
+                    address=client_address(request),
+                    device=services_take.device_id(token),
                 )
+            except services_take.JoinThrottled as error:
+                form.add_error(None, str(error))
+                retry_at = error.until
             except AssessmentError as error:
                 # "Already sent" concerns this participant: it shows at their code.
                 form.add_error(error.field or "participant_code", str(error))
             else:
-                if request.session.session_key:
-                    request.session.cycle_key()
-                request.session[SESSION_KEY] = submission.pk
-                return redirect("take_question", n=_resume_at(submission))
+                return _with_device(_joined(request, join), token)
     else:
         code = request.GET.get("code", "")[:12]
         form = JoinForm(initial={"access_code": code} if code else None)
-    if current is not None and (current.submitted_at or current.test.status != Test.Status.OPEN):
+    if current is not None and _why_not(current, device=_device(request)) is not None:
         current = None
-    return render(
+    response = render(
         request,
         "assessments/take/join.html",
         {"form": form, "current": current},
-        status=400 if form.errors else 200,
+        status=429 if retry_at else 400 if form.errors else 200,
+    )
+    if retry_at is not None:
+        wait = math.ceil((retry_at - timezone.now()).total_seconds())
+        response["Retry-After"] = str(max(1, wait))
+    return _with_device(response, token)
+
+
+def _joined(request: HttpRequest, join: services_take.Join) -> HttpResponse:
+    """To the first unanswered question, or to wait when another phone fills the copy."""
+    if request.session.session_key:
+        request.session.cycle_key()
+    if join.waiting:
+        request.session.pop(SESSION_KEY, None)
+        request.session[SESSION_WAITING] = join.submission.pk
+        return redirect("take_wait")
+    request.session.pop(SESSION_WAITING, None)
+    request.session[SESSION_KEY] = join.submission.pk
+    return redirect("take_question", n=_resume_at(join.submission))
+
+
+@login_not_required
+@never_cache
+def take_wait(request: HttpRequest) -> HttpResponse:
+    """A second phone for a copy that another phone fills: until the trainer decides.
+
+    The page reloads itself every few seconds (no JavaScript: a refresh tag); approved, it
+    goes on to the copy; refused, it says the first phone keeps it. It never names the
+    participant: whoever waits here may have read someone else's badge.
+    """
+    pk = request.session.get(SESSION_WAITING)
+    submission = submission_for_take(pk=pk) if isinstance(pk, int) else None
+    if submission is None:
+        return redirect("take_join")
+    closed = _refusal(request, submission, this_phone=False)
+    if closed is not None:
+        return closed
+    device = _device(request)
+    if device and submission.device == device:  # the trainer approved this phone
+        request.session.cycle_key()
+        request.session.pop(SESSION_WAITING, None)
+        request.session[SESSION_KEY] = submission.pk
+        return redirect("take_question", n=_resume_at(submission))
+    if not device or submission.device_pending != device:
+        request.session.pop(SESSION_WAITING, None)
+        return _message(
+            request,
+            None,
+            _("Le formateur a laissé cette copie sur le premier téléphone."),
+            status=403,
+        )
+    return render(
+        request, "assessments/take/wait.html", {"test": submission.test, "refresh": WAIT_REFRESH_S}
     )
 
 
@@ -133,7 +244,12 @@ def take_question(request: HttpRequest, n: int) -> HttpResponse:
         try:
             choices, rating, text = answer_from_post(question.content, request.POST)
             services.answer_save(
-                submission=submission, question=question, choices=choices, rating=rating, text=text
+                submission=submission,
+                question=question,
+                choices=choices,
+                rating=rating,
+                text=text,
+                device=_device(request),
             )
         except AssessmentError as failure:
             if failure.code != "tampered":
@@ -212,7 +328,7 @@ def take_submit(request: HttpRequest) -> HttpResponse:
     # The service reads and locks the copy itself: a whole room presses "send" at the same
     # moment, so this request does no read of its own before it.
     try:
-        services.submission_submit(submission=Submission(pk=pk))
+        services.submission_submit(submission=Submission(pk=pk), device=_device(request))
     except Submission.DoesNotExist:
         return redirect("take_join")
     except AssessmentError as error:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kalan.assessments import selectors_tests as selectors
-from kalan.assessments import services
+from kalan.assessments import services, services_take
 from kalan.assessments.bank import survey_contents
 from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_tests import SurveyForm, TestCopyForm, TestFromBankForm
@@ -201,6 +201,33 @@ def test_live(request: HttpRequest, uid: str) -> HttpResponse:
         "assessments/_test_live.html",
         {"test": test, "live": selectors.test_live(test=test)},
     )
+
+
+@require_POST
+@requires("run_tests")
+def test_device_decide(request: HttpRequest, uid: str) -> HttpResponse:
+    """The trainer lets a second phone take over a participant's copy, or keeps it on the first
+    (the live panel's buttons). The copy's change of phone goes to the journal."""
+    test = selectors.test_get_or_404(uid=uid, user=request.user)
+    submission = selectors.submission_of_test_or_404(
+        test=test, uid=request.POST.get("submission", "")
+    )
+    decision = request.POST.get("decision")
+    name = submission.enrollment.person.full_name
+    try:
+        if decision == "approve":
+            services_take.device_approve(submission=submission)
+            done = _("Le nouveau téléphone de %(name)s reprend sa copie.") % {"name": name}
+        elif decision == "refuse":
+            services_take.device_refuse(submission=submission)
+            done = _("%(name)s garde sa copie sur son premier téléphone.") % {"name": name}
+        else:
+            return HttpResponseBadRequest()
+    except AssessmentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("test_detail", uid=test.uid)
 
 
 @require_POST

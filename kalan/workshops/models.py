@@ -25,6 +25,9 @@ class Workshop(GlobalModel):
     )
     title = models.CharField(_("intitulé"), max_length=300)
     general_objective = models.TextField(_("objectif général"))
+    # For English documents; empty: they quote the French, and a note says so.
+    title_en = models.CharField(_("intitulé (anglais)"), max_length=300, blank=True)
+    general_objective_en = models.TextField(_("objectif général (anglais)"), blank=True)
     target_audience = models.CharField(_("public cible"), max_length=300, blank=True)
     description = models.TextField(_("contexte"), blank=True)
     funders: models.ManyToManyField[Partner, Funding] = models.ManyToManyField(
@@ -55,6 +58,7 @@ class Objective(GlobalModel):
     )
     order = models.PositiveSmallIntegerField(_("ordre"))
     text = models.TextField(_("objectif spécifique"))
+    text_en = models.TextField(_("objectif spécifique (anglais)"), blank=True)
 
     class Meta:
         verbose_name = _("objectif spécifique")
@@ -326,11 +330,14 @@ def _session_audit_label(session: Session | None, session_id: int) -> str:
     return f"{workshop.title} — session {session.number}"
 
 
-CODE_DIGITS = 4
+# Six digits: a million codes, so that the wrong codes the join page lets through in an hour
+# find under 1 % of a session's codes (README, "Participant codes"). Codes of four digits made
+# before stay valid; their sessions get a smaller budget of wrong codes (assessments.throttle).
+CODE_DIGITS = 6
 
 
 def enrollment_code_new(*, taken: set[str]) -> str:
-    """A participant code of four digits, easy to type on any phone, unused in the session."""
+    """A participant code of six digits, easy to type on any phone, unused in the session."""
     while True:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         if code not in taken:

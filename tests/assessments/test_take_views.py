@@ -16,7 +16,7 @@ from kalan.assessments import services
 from kalan.assessments.bank import survey_contents
 from kalan.assessments.models import Answer, Submission
 from kalan.assessments.models import Test as AssessmentTest
-from kalan.assessments.views_take import SESSION_KEY
+from kalan.assessments.views_take import DEVICE_COOKIE, SESSION_KEY
 from kalan.workshops.models import Enrollment, Session
 from tests.assessments.builders import open_test
 from tests.factories import EnrollmentFactory, PersonFactory, SessionFactory
@@ -25,6 +25,7 @@ JOIN = "/t/"
 SUMMARY = "/t/recapitulatif/"
 SEND = "/t/envoyer/"
 DONE = "/t/merci/"
+WAIT = "/t/attente/"
 PAGE_LIMIT = 50_000
 
 
@@ -152,7 +153,8 @@ def test_a_dropped_phone_joins_again_where_it_stopped(test: AssessmentTest, phon
     phone.post(q(1), {"choice": "A"})
     phone.post(q(2), {"choice": ["A", "C"]})
 
-    again = Client()  # the browser was closed: a new session
+    again = Client()  # the browser was closed: a new session, the same phone (its own cookie)
+    again.cookies[DEVICE_COOKIE] = phone.cookies[DEVICE_COOKIE].value
     response = again.post(JOIN, {"access_code": test.access_code, "participant_code": "0423"})
 
     assert response["Location"] == q(3)
@@ -371,16 +373,20 @@ def test_a_second_phone_of_the_same_participant_cannot_overwrite_the_sent_copy(
     test: AssessmentTest, phone: Client
 ) -> None:
     second = Client()
-    second.post(JOIN, {"access_code": test.access_code, "participant_code": "0423"})
+    joined = second.post(JOIN, {"access_code": test.access_code, "participant_code": "0423"})
     phone.post(q(1), {"choice": "A"})
     phone.post(SEND)
     sent_at = Submission.objects.get().submitted_at
 
     answer = second.post(q(1), {"choice": "B"})
     send = second.post(SEND)
+    waiting = second.get(joined["Location"])
 
-    assert answer.status_code == 409 and send.status_code == 409
-    assert "la première copie est gardée" in _text(send)
+    # The second phone only ever waited for the trainer: it has no copy to write to.
+    assert joined["Location"] == WAIT
+    assert answer.status_code == 302 and send.status_code == 302
+    assert waiting.status_code == 409
+    assert "la première copie est gardée" in _text(waiting)
     assert Submission.objects.get().submitted_at == sent_at
     assert list(Answer.objects.values_list("choices", flat=True)) == [["A"]]
 

@@ -24,6 +24,7 @@ OPEN_WITHOUT_ACCOUNT = {
     "login",
     "set_language",
     "take_join",
+    "take_wait",
     "take_question",
     "take_summary",
     "take_submit",
