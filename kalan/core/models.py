@@ -120,6 +120,21 @@ class Organisation(GlobalModel):
 class Signatory(GlobalModel):
     """Who signs the institution's documents: edited by an administrator, never in code."""
 
+    class StatementRole(models.TextChoices):
+        """The box a signatory signs on a payment statement (issue 11).
+
+        A statement is signed in sequence: whoever prepares it (usually the accountant), whoever
+        checks it (the head of finance), then the authority that approves the expense. Each box
+        prints its signatory's name and title, or blank lines to fill in by hand when nobody
+        holds it. One signatory per box: ``SignatoryFormSet`` checks it, not a constraint, since
+        a unique constraint with a condition cannot be deferred and swapping two signatories'
+        boxes in one save would break it half-way.
+        """
+
+        PREPARED = "prepared", _("Établi par")
+        CHECKED = "checked", _("Vérifié par")
+        APPROVED = "approved", _("Approuvé par")
+
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -130,7 +145,15 @@ class Signatory(GlobalModel):
     title = models.CharField(_("fonction"), max_length=200)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
     signs_certificates = models.BooleanField(_("signe les attestations"), default=True)
-    signs_statements = models.BooleanField(_("signe les états de paiement"), default=False)
+    # Blank: does not sign payment statements. Replaces the yes/no "signs statements" (core
+    # migration 0006), which could not say in which box.
+    statement_role = models.CharField(
+        _("signe les états de paiement"),
+        max_length=10,
+        choices=StatementRole.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         verbose_name = _("signataire")
@@ -271,6 +294,9 @@ class Partner(GlobalModel):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     website = models.URLField(_("site web"), blank=True)
+    # How English documents name it (« PNUD » is "UNDP"); empty: the French name, and a note.
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
+    acronym_en = models.CharField(_("sigle (anglais)"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("partenaire")

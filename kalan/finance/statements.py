@@ -21,7 +21,10 @@ attendance or rates change afterwards the fingerprint no longer matches and the 
 shown as outdated (périmé), to be issued again under a new number.
 
 A statement is a French accounting document ("Arrêté le présent état à la somme de…"): it is
-always produced in French, whatever the language of the page that asks for it.
+always produced in French, whatever the language of the page that asks for it. Each row names
+the payee by name and service number (matricule); the overall total always stands under the
+last rows, never alone on a page, followed by the approval block « Établi par / Vérifié par /
+Approuvé par » (``kalan.finance.signatures``), printed on every statement (issue 11).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from num2words import num2words
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -51,6 +55,7 @@ from kalan.core import formats
 from kalan.core.models import Organisation, User
 from kalan.core.render import layout
 from kalan.core.render.spreadsheets import CellValue, ExportTable, spreadsheet_safe
+from kalan.finance import signatures
 from kalan.finance.errors import StatementError
 from kalan.finance.models import PaymentStatement
 from kalan.workshops.models import Attendance, Enrollment, Session
@@ -70,6 +75,9 @@ TITLE = ParagraphStyle("kalan-statement-title", parent=layout.TITLE, fontSize=14
 CLOSING = ParagraphStyle(
     "kalan-statement-closing", parent=layout.BODY, alignment=TA_LEFT, fontName=layout.FONT_BOLD
 )
+PLACE_DATE = ParagraphStyle(
+    "kalan-statement-place-date", parent=layout.BODY, alignment=TA_RIGHT, spaceBefore=4
+)
 # The title and the rates above the first page's table: one line each.
 TITLE_HEIGHT = (
     TITLE.leading
@@ -81,13 +89,17 @@ TITLE_HEIGHT = (
 _TABLE_ROOM = layout.content_height(landscape=True) - HEAD_HEIGHT - SUM_HEIGHT - SLACK
 ROWS_PER_PAGE = int(_TABLE_ROOM // ROW_HEIGHT)  # 15
 FIRST_PAGE_ROWS = int((_TABLE_ROOM - TITLE_HEIGHT) // ROW_HEIGHT)  # 13
-# The overall total, the amount in words and the signatures, in rows: under the last rows when
-# they leave that much room, on a page of their own otherwise.
+# The overall total, the amount in words and the approval block, in rows (at least; measured
+# in ``statement_pdf``): always under the last rows, never on a page of their own.
 CLOSING_ROWS = 8
-# N°, name, rank, corps and unit, role, days, per diem, transport, total; the signature box
-# takes the rest of the width.
-_WIDTHS = [20, 140, 85, 125, 62, 32, 62, 62, 66]
+# N°, name, service number, rank, corps and unit, role, days, per diem, transport, total; the
+# signature box takes the rest of the width.
+_WIDTHS = [18, 120, 54, 70, 128, 56, 32, 54, 54, 58]
 COLUMN_WIDTHS = [*_WIDTHS, layout.content_width(landscape=True) - sum(_WIDTHS)]
+# What a person row's text may take: the row less the table's padding (2 pt above and below,
+# 3 pt each side, kalan.core.render.layout.table). A longer text is printed smaller to fit.
+CELL_ROOM = ROW_HEIGHT - 4
+CELL_SIZES = (8, 7.5, 7, 6.5, 6)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,6 +117,9 @@ class StatementLine:
     per_diem: int
     transport: int
     total: int
+    # The payee's service number (matricule), to tell two namesakes apart; "" for a civilian,
+    # and for the lines of statements issued before it was printed (issue 11).
+    service_number: str = ""
 
     @property
     def role_label(self) -> str:
@@ -123,7 +138,7 @@ class StatementLine:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StatementLine:
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
 
 
 def statement_total(lines: Iterable[StatementLine]) -> int:
@@ -225,6 +240,7 @@ def _read(session: Session) -> tuple[list[StatementLine], str]:
             StatementLine(
                 number=len(lines) + 1,
                 name=person.full_name,
+                service_number=person.service_number,
                 rank=str(person.rank or ""),
                 corps=str(person.corps or ""),
                 unit=str(person.unit or ""),
@@ -376,6 +392,7 @@ def statement_table(
             [
                 line.number,
                 spreadsheet_safe(line.name),
+                spreadsheet_safe(line.service_number),
                 spreadsheet_safe(line.rank),
                 spreadsheet_safe(line.corps),
                 spreadsheet_safe(line.unit),
@@ -387,9 +404,9 @@ def statement_table(
             ]
             for line in lines
         ]
-        rows.append([None] * 10)
+        rows.append([None] * 11)
         sums = statement_sums(lines)
-        blank: list[CellValue] = [None] * 4
+        blank: list[CellValue] = [None] * 5
         rows.append(
             [None, _("Total"), *blank, sums.days, sums.per_diem, sums.transport, sums.total]
         )
@@ -402,6 +419,7 @@ def statement_table(
         headers = [
             _("N°"),
             _("Nom et prénoms"),
+            _("Matricule"),
             _("Grade"),
             _("Corps"),
             _("Unité"),
@@ -415,26 +433,31 @@ def statement_table(
             title=_("État de paiement"),
             headers=headers,
             rows=rows,
-            widths=[6, 30, 22, 14, 28, 14, 8, 16, 16, 16],
+            widths=[6, 30, 14, 22, 14, 28, 14, 8, 16, 16, 16],
         )
 
 
-def _page_chunks(count: int) -> list[tuple[int, int]]:
-    """(start, end) of the lines on each page: FIRST_PAGE_ROWS, then ROWS_PER_PAGE each."""
+def _page_chunks(count: int, *, closing_rows: int = CLOSING_ROWS) -> list[tuple[int, int]]:
+    """(start, end) of the lines on each page: FIRST_PAGE_ROWS, then ROWS_PER_PAGE each.
+
+    The last page ends with the overall total and the closing block (words, approval block),
+    which take ``closing_rows`` rows' worth of room. When the last rows do not leave that much,
+    part of them goes over to the next page with the closing block: the total never stands on
+    a page without rows above it (issue 11). Half of them go, at most what leaves room.
+    """
     chunks, start, room = [], 0, FIRST_PAGE_ROWS
     while start < count:
         chunks.append((start, min(start + room, count)))
         start, room = start + room, ROWS_PER_PAGE
-    return chunks
-
-
-def statement_page_count(count: int, *, closing_rows: int = CLOSING_ROWS) -> int:
-    """Pages of a statement of ``count`` lines: one per chunk of rows, plus one when the closing
-    block (overall total, words, signatures) does not fit under the last rows."""
-    chunks = _page_chunks(count) or [(0, 0)]
+    if not chunks:
+        return chunks
     first, last = chunks[-1]
     room = FIRST_PAGE_ROWS if len(chunks) == 1 else ROWS_PER_PAGE
-    return len(chunks) + (1 if (last - first) + closing_rows > room else 0)
+    rows = last - first
+    if rows > 1 and rows + closing_rows > room:
+        carried = max(1, min(rows // 2, ROWS_PER_PAGE - closing_rows))
+        chunks[-1:] = [(first, last - carried), (last - carried, last)]
+    return chunks
 
 
 def _money_cell(value: int | float, style: ParagraphStyle) -> Flowable:
@@ -445,10 +468,7 @@ def _sum_row(label: str, lines: Sequence[StatementLine], styles: _Styles) -> lis
     sums = statement_sums(lines)
     return [
         Paragraph(formats.fr(label), styles.bold),
-        "",
-        "",
-        "",
-        "",
+        *([""] * 5),
         Paragraph(sums.days_text, styles.bold_center),
         _money_cell(sums.per_diem, styles.bold_right),
         _money_cell(sums.transport, styles.bold_right),
@@ -480,14 +500,34 @@ def _styles() -> _Styles:
     )
 
 
+_FITTED: dict[float, ParagraphStyle] = {}
+
+
+def _fitted(text: str, style: ParagraphStyle, column: float) -> Paragraph:
+    """The text in a person row's cell, smaller when it would overflow the row's fixed height
+    (a long unit name takes three lines at 8 pt)."""
+    scratch = None
+    for size in CELL_SIZES:
+        if size not in _FITTED:
+            _FITTED[size] = ParagraphStyle(
+                f"kalan-statement-cell-{size}", parent=style, fontSize=size, leading=size * 1.2
+            )
+        scratch = layout.para(text, _FITTED[size])
+        if scratch.wrap(column - 6, CELL_ROOM)[1] <= CELL_ROOM:
+            break
+    assert scratch is not None
+    return scratch
+
+
 def _line_row(line: StatementLine, styles: _Styles) -> list[Any]:
     where = " — ".join(part for part in (line.corps, line.unit) if part)
+    texts = [line.name, line.service_number, line.rank, where, line.role_label]
     return [
         Paragraph(str(line.number), styles.center),
-        layout.para(line.name, styles.cell),
-        layout.para(line.rank, styles.cell),
-        layout.para(where, styles.cell),
-        layout.para(line.role_label, styles.cell),
+        *(
+            _fitted(text, styles.cell, width)
+            for text, width in zip(texts, COLUMN_WIDTHS[1:6], strict=True)
+        ),
         Paragraph(line.days_text, styles.center),
         _money_cell(line.per_diem, styles.right),
         _money_cell(line.transport, styles.right),
@@ -500,7 +540,7 @@ def _page_table(head: list[str], rows: list[list[Any]], sums: int) -> Flowable:
     """A page's table: header, person rows of fixed height, ``sums`` total rows at the bottom."""
     people = len(rows) - sums
     # The total rows' label spans the columns from N° to Rôle.
-    spans = [("SPAN", (0, n), (4, n)) for n in range(people + 1, people + 1 + sums)]
+    spans = [("SPAN", (0, n), (5, n)) for n in range(people + 1, people + 1 + sums)]
     shading = [("BACKGROUND", (0, people + 1), (-1, -1), layout.BAND)] if sums else []
     return layout.table(
         [head, *rows],
@@ -520,13 +560,13 @@ def statement_pdf(
     issued_on: dt.date,
 ) -> bytes:
     """The statement on A4 landscape pages: a fixed number of rows per page and, under them,
-    "Total de la page"; then the overall total, the amount in words and the signatories.
+    "Total de la page"; then the overall total, the amount in words and the approval block.
 
     Page totals are made by chunking, not by a page hook: rows have a fixed height, so the
     rows a page holds are known in advance (FIRST_PAGE_ROWS under the title, ROWS_PER_PAGE
     after), each chunk is one table that ends with its total row, and a page break follows it.
-    The closing block goes under the last rows when it fits (CLOSING_ROWS rows' worth, or its
-    measured height if larger), otherwise on a page of its own that repeats the overall total.
+    The closing block (CLOSING_ROWS rows' worth, or its measured height if larger) always goes
+    under the last rows: ``_page_chunks`` moves some of them to a new page when it would not fit.
     """
     with translation.override("fr"):
         styles = _styles()
@@ -591,6 +631,7 @@ def _pdf_column_heads() -> list[str]:
     return [
         _("N°"),
         _("Nom et prénoms"),
+        _("Matricule"),
         _("Grade"),
         _("Corps — unité"),
         _("Rôle"),
@@ -605,25 +646,22 @@ def _pdf_column_heads() -> list[str]:
 def _statement_tables(
     lines: Sequence[StatementLine], *, styles: _Styles, closing_rows: int
 ) -> list[Flowable]:
-    """One table per page, each ending with its page total, and the overall total: under the
-    last rows, or on a page of its own when the closing block does not fit there."""
+    """One table per page, each ending with its page total; the last one with the overall
+    total too, right under its rows."""
     head = _pdf_column_heads()
     story: list[Flowable] = []
-    chunks = _page_chunks(len(lines))
-    closing_apart = statement_page_count(len(lines), closing_rows=closing_rows) > len(chunks)
+    chunks = _page_chunks(len(lines), closing_rows=closing_rows)
     for index, (start, end) in enumerate(chunks):
         page = lines[start:end]
         rows = [_line_row(line, styles) for line in page]
         rows.append(_sum_row(_("Total de la page"), page, styles))
         last = index == len(chunks) - 1
-        if last and not closing_apart:
+        if last:
             rows.append(_sum_row(_("Total général"), lines, styles))
         story.append(_page_table(head, rows, sums=len(rows) - len(page)))
         if not last:
             story.append(PageBreak())
-    if closing_apart or not chunks:
-        if chunks:
-            story.append(PageBreak())
+    if not chunks:
         story.append(_page_table(head, [_sum_row(_("Total général"), lines, styles)], sums=1))
     return story
 
@@ -658,11 +696,8 @@ def _closing_block(
     number: str,
     issued_on: dt.date,
 ) -> list[Flowable]:
-    signatories = (
-        list(organisation.signatories.filter(signs_statements=True).order_by("order", "name"))
-        if organisation is not None
-        else []
-    )
+    """The amount in words, the statement's number and date, and the approval block: always
+    printed, with blank lines in the boxes no signatory holds (see ``finance.signatures``)."""
     place_date = _("%(place)s, le %(date)s") % {
         "place": session.place,
         "date": formats.date_short(issued_on),
@@ -672,10 +707,17 @@ def _closing_block(
         Spacer(1, 3 * mm),
         layout.para(statement_closing(total), CLOSING),
         layout.para(
-            _("État n° %(number)s — %(persons)s personne(s) — émis le %(date)s")
+            ngettext(
+                "État n° %(number)s — %(persons)s personne — émis le %(date)s",
+                "État n° %(number)s — %(persons)s personnes — émis le %(date)s",
+                persons,
+            )
             % {"number": number, "persons": persons, "date": formats.date_short(issued_on)},
             layout.SMALL,
         ),
-        Spacer(1, 2 * mm),
-        layout.signatures_block(signatories, place_date=place_date),
+        layout.para(place_date, PLACE_DATE),
+        signatures.approval_block(
+            signatures.statement_signers(organisation=organisation),
+            width=layout.content_width(landscape=True),
+        ),
     ]

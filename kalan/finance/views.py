@@ -19,7 +19,8 @@ from kalan.core.audit import audit_export
 from kalan.core.http import attachment
 from kalan.core.render import spreadsheets as exports
 from kalan.core.roles import requires
-from kalan.finance import statements
+from kalan.core.selectors import organisation_current
+from kalan.finance import signatures, statements
 from kalan.finance.errors import StatementError
 from kalan.finance.models import PaymentStatement
 from kalan.workshops.selectors import get_in_scope_or_404, session_get_or_404
@@ -60,6 +61,8 @@ def session_statements(request: HttpRequest, uid: str) -> HttpResponse:
             "-created_at", "-pk"
         )
     ]
+    # Who the next statement will name in its approval block; the page warns when nobody.
+    signers = signatures.statement_signers(organisation=organisation_current())
     return render(
         request,
         "finance/session_statements.html",
@@ -70,6 +73,8 @@ def session_statements(request: HttpRequest, uid: str) -> HttpResponse:
             "closing": statements.statement_closing(statements.statement_total(lines)),
             "issued": issued,
             "up_to_date": bool(issued) and not issued[0][1],
+            "signers": signers,
+            "no_signer": all(box.blank for box in signers),
         },
     )
 

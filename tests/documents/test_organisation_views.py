@@ -165,7 +165,7 @@ def test_organisation_page_saves_name_logo_and_signatories(
         "signatories-1-name": "Mariam Diallo",
         "signatories-1-title": "Directrice administrative et financière",
         "signatories-1-order": "2",
-        "signatories-1-signs_statements": "on",
+        "signatories-1-statement_role": "approved",
     }
     response = client_for(administrator).post(reverse("organisation_settings"), data)
     assert response.status_code == 302
@@ -174,10 +174,57 @@ def test_organisation_page_saves_name_logo_and_signatories(
     assert organisation.acronym == "CNDH-Mali"
     assert organisation.logo.name.endswith(".png")
     signatories = list(organisation.signatories.order_by("order"))
-    assert [(s.name, s.signs_certificates, s.signs_statements) for s in signatories] == [
-        ("Aguibou Bouaré", True, False),
-        ("Mariam Diallo", False, True),
+    assert [(s.name, s.signs_certificates, s.statement_role) for s in signatories] == [
+        ("Aguibou Bouaré", True, ""),
+        ("Mariam Diallo", False, "approved"),
     ]
+
+
+def _signatory_rows(*rows: tuple[str, str, str]) -> dict[str, str]:
+    """Two signatories (name, title, box of the statement) as the organisation form sends them."""
+    data = {"name": "Commission nationale des droits de l’homme", **management("signatories", 2)}
+    for n, (name, title, role) in enumerate(rows):
+        data |= {
+            f"signatories-{n}-name": name,
+            f"signatories-{n}-title": title,
+            f"signatories-{n}-order": str(n + 1),
+            f"signatories-{n}-statement_role": role,
+        }
+    return data
+
+
+def test_organisation_page_refuses_two_signatories_in_one_box_of_the_statement(
+    client_for: ClientFor, administrator: User, organisation: Organisation
+) -> None:
+    data = _signatory_rows(
+        ("Mariam Diallo", "Directrice financière", "checked"),
+        ("Awa Sissoko", "Comptable", "checked"),
+    )
+
+    response = client_for(administrator).post(reverse("organisation_settings"), data)
+
+    assert response.status_code != 302
+    assert "« Vérifié par » est choisi deux fois" in response.content.decode()
+    assert not organisation.signatories.exists()
+
+
+def test_organisation_page_swaps_two_signatories_boxes_in_one_save(
+    client_for: ClientFor, administrator: User, organisation: Organisation
+) -> None:
+    client = client_for(administrator)
+    mariam, awa = ("Mariam Diallo", "Directrice financière"), ("Awa Sissoko", "Comptable")
+    data = _signatory_rows((*mariam, "prepared"), (*awa, "checked"))
+    assert client.post(reverse("organisation_settings"), data).status_code == 302
+    ids = organisation.signatories.order_by("order").values_list("pk", flat=True)
+
+    data = _signatory_rows((*mariam, "checked"), (*awa, "prepared"))
+    data |= {f"signatories-{n}-id": str(pk) for n, pk in enumerate(ids)}
+    data["signatories-INITIAL_FORMS"] = "2"
+    response = client.post(reverse("organisation_settings"), data)
+
+    assert response.status_code == 302
+    roles = organisation.signatories.order_by("order").values_list("statement_role", flat=True)
+    assert list(roles) == ["checked", "prepared"]
 
 
 def test_organisation_page_refuses_a_logo_that_is_not_an_image(

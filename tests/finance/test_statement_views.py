@@ -13,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from pytest_django import DjangoAssertNumQueries, Settings
 
-from kalan.core.models import Organisation, User
+from kalan.core.models import Organisation, Signatory, User
 from kalan.finance.models import PaymentStatement
 from kalan.finance.statements import statement_issue
 from kalan.workshops.models import Attendance, Enrollment, Session
@@ -73,6 +73,8 @@ def test_it_shows_the_preview_with_totals_and_words(
     assert "145 000 FCFA" in text
     assert "cent quarante-cinq mille" in text
     assert "Aucun état n’a encore été émis" in text
+    traore = session.enrollments.get(person__last_name="Traoré").person
+    assert f'<td class="hide-sm">{traore.service_number}</td>' in text
 
 
 def test_it_issues_a_statement_and_lists_it(
@@ -91,6 +93,39 @@ def test_it_issues_a_statement_and_lists_it(
     assert "Seydou Konaté" in text
     assert "à jour" in text
     assert "Émettre un nouvel état" not in text
+
+
+def test_it_warns_before_issuing_when_no_signatory_is_set(
+    client_for: ClientFor, finance_officer: User, administrator: User, session: Session
+) -> None:
+    text = client_for(finance_officer).get(_url(session)).content.decode()
+
+    assert 'id="signatories-warning"' in text
+    assert "Aucun signataire n’est désigné pour les états de paiement" in text
+    assert "Émettre un nouvel état" in text  # a warning, not a refusal
+    assert reverse("organisation_settings") not in text.split('id="signatories-warning"')[1]
+    # The one who can set them gets the way there.
+    text = client_for(administrator).get(_url(session)).content.decode()
+    warning = text.split('id="signatories-warning"')[1].split("</p>")[0]
+    assert reverse("organisation_settings") in warning
+
+
+def test_it_shows_who_signs_each_box_and_which_stay_blank(
+    client_for: ClientFor, finance_officer: User, session: Session, organisation: Organisation
+) -> None:
+    Signatory.objects.create(
+        organisation=organisation,
+        name="Aguibou Bouaré",
+        title="Secrétaire général",
+        statement_role=Signatory.StatementRole.APPROVED,
+    )
+
+    text = client_for(finance_officer).get(_url(session)).content.decode()
+
+    assert 'id="signatories-warning"' not in text
+    signers = text.split('id="statement-signers"')[1].split("</div>")[0]
+    assert "Approuvé par</strong> — Aguibou Bouaré, Secrétaire général" in signers
+    assert signers.count("non désigné") == 2
 
 
 def test_only_a_role_that_issues_statements_may_issue_one(
@@ -147,7 +182,8 @@ def test_page_queries_do_not_grow_with_rows(
         _present(EnrollmentFactory(session=session), 2)
     statement_issue(session=session, by=None)
 
-    with django_assert_max_num_queries(12):
+    # 13: the statement's signatories (the approval block) are one query of their own.
+    with django_assert_max_num_queries(13):
         response = client.get(_url(session))
 
     assert response.status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -63,30 +64,42 @@ def small_session(sevare_session: Session) -> Session:
     session.per_diem_rate = 25_000
     session.transport_rate = 10_000
     session.save()
-    for last_name, days in (("Traoré", 3), ("Diarra", 2), ("Keïta", 0)):
-        enrollment = EnrollmentFactory(
-            session=session, person=PersonFactory(last_name=last_name, first_names="Awa")
+    for last_name, days, service_number in (
+        ("Traoré", 3, "PN-2231"),
+        ("Diarra", 2, "GN-0457"),
+        ("Keïta", 0, "PN-9999"),
+    ):
+        person = PersonFactory(
+            last_name=last_name, first_names="Awa", service_number=service_number
         )
-        _present(enrollment, days)
+        _present(EnrollmentFactory(session=session, person=person), days)
     return session
 
 
 @pytest.fixture
-def finance_signatory(organisation: Organisation) -> Signatory:
+def statement_signatories(organisation: Organisation) -> list[Signatory]:
+    """The three boxes held; the president signs certificates only."""
     Signatory.objects.create(
-        organisation=organisation,
-        name="Aminata Diallo",
-        title="Présidente",
-        order=1,
-        signs_statements=False,
+        organisation=organisation, name="Aminata Diallo", title="Présidente", order=1
     )
-    return Signatory.objects.create(
-        organisation=organisation,
-        name="Seydou Konaté",
-        title="Chef du service financier",
-        order=2,
-        signs_statements=True,
-    )
+    return [
+        Signatory.objects.create(
+            organisation=organisation,
+            name=name,
+            title=title,
+            order=order,
+            signs_certificates=False,
+            statement_role=role,
+        )
+        for order, (name, title, role) in enumerate(
+            [
+                ("Fatoumata Coulibaly", "Comptable", Signatory.StatementRole.PREPARED),
+                ("Seydou Konaté", "Chef du service financier", Signatory.StatementRole.CHECKED),
+                ("Aguibou Bouaré", "Secrétaire général", Signatory.StatementRole.APPROVED),
+            ],
+            start=2,
+        )
+    ]
 
 
 def test_lines_pay_days_present_and_one_transport_lump_sum(small_session: Session) -> None:
@@ -279,7 +292,7 @@ def test_pdf_shows_names_totals_words_number_and_signatories(
     small_session: Session,
     programme_officer: User,
     organisation: Organisation,
-    finance_signatory: Signatory,
+    statement_signatories: list[Signatory],
 ) -> None:
     statement = statement_issue(session=small_session, by=programme_officer)
     with statement.pdf.open("rb") as file:
@@ -302,6 +315,121 @@ def test_pdf_shows_names_totals_words_number_and_signatories(
     assert "Hôtel La Palmeraie" in text
 
 
+def _approval(text: str) -> dict[str, list[str]]:
+    """The approval block's lines, by what they start with, left to right (one per box)."""
+    starts = ("Établi par", "Vérifié par", "Approuvé par", "Nom :", "Fonction :", "Date :")
+    lines = [line.strip() for line in text.splitlines()]
+    block: dict[str, list[str]] = {start: [] for start in (*starts, "Signature et cachet :")}
+    for line in lines:
+        for start in block:
+            if line.startswith(start):
+                block[start].append(line)
+    return block
+
+
+def _is_blank_line(line: str, label: str) -> bool:
+    rest = line.removeprefix(label).strip()
+    return len(rest) >= 10 and set(rest) == {"."}
+
+
+def test_pdf_has_the_approval_block_with_names_titles_and_date_lines(
+    small_session: Session,
+    programme_officer: User,
+    organisation: Organisation,
+    statement_signatories: list[Signatory],
+) -> None:
+    statement = statement_issue(session=small_session, by=programme_officer)
+    with statement.pdf.open("rb") as file:
+        block = _approval(_pdf_text(file.read())[-1])
+
+    assert block["Établi par"] and block["Vérifié par"] and block["Approuvé par"]
+    assert block["Nom :"] == [
+        "Nom : Fatoumata Coulibaly",
+        "Nom : Seydou Konaté",
+        "Nom : Aguibou Bouaré",
+    ]
+    assert block["Fonction :"] == [
+        "Fonction : Comptable",
+        "Fonction : Chef du service financier",
+        "Fonction : Secrétaire général",
+    ]
+    assert len(block["Date :"]) == 3
+    assert all(_is_blank_line(line, "Date :") for line in block["Date :"])
+    assert len(block["Signature et cachet :"]) == 3
+
+
+def test_pdf_prints_blank_lines_to_sign_on_when_no_signatory_is_set(
+    small_session: Session, programme_officer: User, organisation: Organisation
+) -> None:
+    # A signatory of certificates only does not sign statements.
+    Signatory.objects.create(organisation=organisation, name="Aminata Diallo", title="Présidente")
+
+    statement = statement_issue(session=small_session, by=programme_officer)
+    with statement.pdf.open("rb") as file:
+        text = _pdf_text(file.read())[-1]
+    block = _approval(text)
+
+    assert "Aminata Diallo" not in text
+    assert [len(block[label]) for label in ("Établi par", "Vérifié par", "Approuvé par")] == [
+        1,
+        1,
+        1,
+    ]
+    for label in ("Nom :", "Fonction :", "Date :"):
+        assert len(block[label]) == 3
+        assert all(_is_blank_line(line, label) for line in block[label]), block[label]
+    assert len(block["Signature et cachet :"]) == 3
+
+
+def test_pdf_puts_a_signatory_in_the_box_of_its_role_not_of_its_order(
+    small_session: Session, programme_officer: User, organisation: Organisation
+) -> None:
+    Signatory.objects.create(
+        organisation=organisation,
+        name="Aguibou Bouaré",
+        title="Président",
+        order=1,
+        statement_role=Signatory.StatementRole.APPROVED,
+    )
+
+    statement = statement_issue(session=small_session, by=programme_officer)
+    with statement.pdf.open("rb") as file:
+        names = _approval(_pdf_text(file.read())[-1])["Nom :"]
+
+    assert _is_blank_line(names[0], "Nom :")
+    assert _is_blank_line(names[1], "Nom :")
+    assert names[2] == "Nom : Aguibou Bouaré"
+
+
+def test_pdf_shows_each_payees_service_number_on_their_row(
+    small_session: Session, programme_officer: User, organisation: Organisation
+) -> None:
+    statement = statement_issue(session=small_session, by=programme_officer)
+    with statement.pdf.open("rb") as file:
+        lines = [line.strip() for line in _pdf_text(file.read())[0].splitlines()]
+
+    assert "Matricule" in lines
+    assert lines[lines.index("DIARRA Awa") + 1] == "GN-0457"
+    assert lines[lines.index("TRAORÉ Awa") + 1] == "PN-2231"
+    assert "PN-9999" not in lines  # KEÏTA, never present, is not paid
+
+
+def test_lines_stored_before_service_numbers_read_back_without_one(
+    small_session: Session, programme_officer: User, organisation: Organisation
+) -> None:
+    statement = statement_issue(session=small_session, by=programme_officer)
+    for line in statement.lines:
+        del line["service_number"]
+    statement.save()
+
+    lines = statements.statement_stored_lines(statement)
+
+    assert [(line.name, line.service_number) for line in lines] == [
+        ("DIARRA Awa", ""),
+        ("TRAORÉ Awa", ""),
+    ]
+
+
 def _big_session(session: Session, count: int) -> Session:
     enrollments = EnrollmentFactory.create_batch(count, session=session)
     Attendance.objects.bulk_create(
@@ -312,13 +440,26 @@ def _big_session(session: Session, count: int) -> Session:
     return session
 
 
-def _rows_per_page(count: int) -> list[int]:
-    """Rows are fixed in height: FIRST_PAGE_ROWS under the title, ROWS_PER_PAGE after."""
-    pages, left, room = [], count, statements.FIRST_PAGE_ROWS
-    while left > 0:
-        pages.append(min(left, room))
-        left, room = left - room, statements.ROWS_PER_PAGE
-    return pages
+PER_PERSON = 3 * 25_000 + 15_000  # the factory's rates, three days each
+SERVICE_NUMBER = re.compile(r"MLE-\d{5}")
+
+
+def _check_page_totals(pages: list[str], count: int) -> None:
+    """Each page's total is its rows', every row is printed once, and the last page has rows
+    above the overall total, the words and the approval block."""
+    printed: list[str] = []
+    for text in pages:
+        rows = SERVICE_NUMBER.findall(text)
+        printed += rows
+        assert "Total de la page" in text
+        assert _spaces(formats.amount(len(rows) * PER_PERSON)) in text
+    assert len(printed) == len(set(printed)) == count
+    last = pages[-1]
+    assert last.index("Total général") > last.index(SERVICE_NUMBER.findall(last)[-1])
+    words = " ".join(last.split())
+    assert _spaces(formats.amount(count * PER_PERSON)) in words
+    assert amount_in_words(count * PER_PERSON) in words
+    assert "Approuvé par" in last
 
 
 @pytest.mark.parametrize("count", [40, 400])
@@ -330,21 +471,52 @@ def test_pdf_page_count_and_page_totals_for_many_participants(
     with statement.pdf.open("rb") as file:
         pages = _pdf_text(file.read())
 
-    rows = _rows_per_page(count)
-    # The closing block (overall total, words, signatures) needs CLOSING_ROWS rows of room
-    # under the last rows, or it takes a page of its own.
-    closing_apart = rows[-1] + statements.CLOSING_ROWS > statements.ROWS_PER_PAGE
-    assert len(pages) == len(rows) + closing_apart
-    per_person = 3 * 25_000 + 15_000  # the factory's rates, three days each
-    for text, count_on_page in zip(pages, rows, strict=False):
-        assert "Total de la page" in text
-        assert _spaces(formats.amount(count_on_page * per_person)) in text
-    assert "Total de la page" not in pages[-1] or not closing_apart
-    last = " ".join(pages[-1].split())
-    assert "Total général" in last
-    assert _spaces(formats.amount(count * per_person)) in last
-    assert amount_in_words(count * per_person) in last
+    _check_page_totals(pages, count)
     assert statement.number in pages[-1]
+
+
+def _lines(count: int) -> list[statements.StatementLine]:
+    return [
+        statements.StatementLine(
+            number=n,
+            name=f"PAYÉ{n:03d} Awa",
+            service_number=f"MLE-{n:05d}",
+            rank="Sergent-chef",
+            corps="Police nationale",
+            unit="Commissariat du 3e arrondissement de Bamako",
+            role="participant",
+            periods=3,
+            days=3,
+            per_diem=75_000,
+            transport=15_000,
+            total=PER_PERSON,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_total_never_stands_on_a_last_page_without_rows(
+    sevare_session: Session, organisation: Organisation
+) -> None:
+    # Before issue 11, 6 to 13 payees (and 21 to 28, 36 to 43…) put the overall total and the
+    # signatures alone on the last page. Every count up to four pages' worth, last page only.
+    for count in range(1, 61):
+        lines = _lines(count)
+        pdf = statements.statement_pdf(
+            session=sevare_session,
+            organisation=organisation,
+            lines=lines,
+            number="EP-2022-0001",
+            issued_on=dt.date(2022, 11, 10),
+        )
+        reader = PdfReader(io.BytesIO(pdf))
+        last = _spaces(reader.pages[-1].extract_text())
+
+        on_last = SERVICE_NUMBER.findall(last)
+        assert on_last, f"{count} payees: no row on the last page"
+        assert on_last == [line.service_number for line in lines[-len(on_last) :]], count
+        assert last.index("Total général") > last.index(on_last[-1]), count
+        assert "Établi par" in last and "Approuvé par" in last, count
 
 
 # The XLSX -----------------------------------------------------------------------------------
@@ -359,12 +531,12 @@ def test_xlsx_has_values_totals_and_words_but_no_formula(small_session: Session)
     data = file.getvalue()
 
     rows = xlsx_values(data)
-    assert rows[0][:3] == ["N°", "Nom et prénoms", "Grade"]
-    assert rows[1][1] == "DIARRA Awa"
-    assert rows[1][6:] == [2, 50_000, 10_000, 60_000]
-    assert rows[2][6:] == [3, 75_000, 10_000, 85_000]
+    assert rows[0][:4] == ["N°", "Nom et prénoms", "Matricule", "Grade"]
+    assert rows[1][1:3] == ["DIARRA Awa", "GN-0457"]
+    assert rows[1][7:] == [2, 50_000, 10_000, 60_000]
+    assert rows[2][7:] == [3, 75_000, 10_000, 85_000]
     total_row = next(row for row in rows if row[1] == "Total")
-    assert total_row[6:] == [5, 125_000, 20_000, 145_000]
+    assert total_row[7:] == [5, 125_000, 20_000, 145_000]
     assert any(isinstance(row[1], str) and "cent quarante-cinq mille" in row[1] for row in rows)
     assert not xlsx_has_formulas(data)
 
