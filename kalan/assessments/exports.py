@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kalan.assessments.selectors import SessionResults, TestResults
+from kalan.assessments.selectors import (
+    HAKE_GAIN,
+    HAKE_GAIN_DEFINITION,
+    INDIVIDUAL_GAIN,
+    INDIVIDUAL_GAIN_DEFINITION,
+    SessionResults,
+    TestResults,
+)
 from kalan.core.formats import date_range
 from kalan.core.render.spreadsheets import CellValue, ExportTable, spreadsheet_safe
 from kalan.workshops.models import Enrollment
@@ -84,9 +91,12 @@ def summary_table(results: SessionResults) -> ExportTable:
                 _percent(results.matched_mean_post),
             ],
             [_("Gain moyen (points de %)"), _percent(results.mean_gain)],
+            # Each gain under its own name, its definition in the third column.
+            [_text(HAKE_GAIN), _ratio(results.hake_gain), _text(HAKE_GAIN_DEFINITION)],
             [
-                _("Gain normalisé de Hake (g, sur les moyennes de ces participants)"),
-                _ratio(results.hake_gain),
+                _text(INDIVIDUAL_GAIN),
+                _ratio(results.mean_normalised_gain),
+                _text(INDIVIDUAL_GAIN_DEFINITION),
             ],
         ]
     if results.survey:
@@ -96,7 +106,10 @@ def summary_table(results: SessionResults) -> ExportTable:
         ]
     rows.append([_("Calculé le"), date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")])
     return ExportTable(
-        title=_("Synthèse"), headers=[_("Indicateur"), _("Valeur")], rows=rows, widths=[60, 40]
+        title=_("Synthèse"),
+        headers=[_("Indicateur"), _("Valeur"), _("Définition")],
+        rows=rows,
+        widths=[60, 40, 80],
     )
 
 
@@ -131,7 +144,7 @@ def participants_table(results: SessionResults) -> ExportTable:
             _("Pré-test (%)"),
             _("Post-test (%)"),
             _("Gain (points de %)"),
-            _("Gain normalisé"),
+            _("Gain normalisé individuel"),
             _("Seuil atteint au pré-test"),
             _("Seuil atteint au post-test"),
         ],

@@ -11,13 +11,17 @@ Choices made, and why:
 - **Percent of a copy** = its points over the number of scored questions (each question is worth
   one point; a multiple choice earns partial credit when its test says so, see ``scoring.py``),
   summed from the answers' points, so that a copy, its questions and its objectives always agree.
-- **Normalised gain (Hake 1998)** of the session is computed on class averages,
-  ``g = (mean post − mean pre) / (100 − mean pre)``, over the participants who sent *both* tests
-  (matched). A participant absent on the last day would otherwise lower the pre-test mean without
-  being counted in the post-test mean, and the gain would measure who stayed rather than what was
-  learned. The means over every copy are shown too; they are what a reader checks first.
-  An individual's gain uses the same formula on their own scores; it is undefined when they
-  scored 100 % before (nothing left to gain).
+- **Hake's gain (class averages)** of the session (Hake 1998, « Gain de Hake (moyennes du
+  groupe) ») is computed on class averages, ``(mean post − mean pre) / (100 − mean pre)``, over
+  the participants who sent *both* tests (matched). A participant absent on the last day would
+  otherwise lower the pre-test mean without being counted in the post-test mean, and the gain
+  would measure who stayed rather than what was learned. The means over every copy are shown
+  too; they are what a reader checks first.
+  An individual's normalised gain uses the same formula on their own scores; it is undefined
+  when they scored 100 % before (nothing left to gain). Their mean over the matched
+  participants is a second figure, the **mean individual normalised gain** (« Gain normalisé
+  individuel moyen »): never printed under the first one's name (``HAKE_GAIN``,
+  ``INDIVIDUAL_GAIN``; ``kalan.reports.figures`` defines both).
 - **Discrimination** is the upper-lower index (Kelley's 27 % groups): the mean points on the
   question of the best 27 % of copies by total score minus those of the weakest 27 %. It reads as
   "how much better the strong did than the weak", which a trainer can check by hand, and it works
@@ -36,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kalan.assessments.models import (
     Answer,
@@ -63,6 +68,18 @@ TOTAL_PRECISION = 6
 # Statuses of people who will not answer: they are not waited for.
 NOT_EXPECTED = (Enrollment.Status.WITHDRAWN, Enrollment.Status.NO_SHOW)
 
+
+# The two gains' names and definitions, the same in every page, report and export.
+HAKE_GAIN = gettext_lazy("Gain de Hake (moyennes du groupe)")
+HAKE_GAIN_DEFINITION = gettext_lazy(
+    "(moyenne au post-test − moyenne au pré-test) / (100 − moyenne au pré-test), sur les "
+    "participants ayant passé les deux tests"
+)
+INDIVIDUAL_GAIN = gettext_lazy("Gain normalisé individuel moyen")
+INDIVIDUAL_GAIN_DEFINITION = gettext_lazy(
+    "moyenne des (post − pré) / (100 − pré) de chaque participant ayant passé les deux tests, "
+    "sauf qui avait déjà le score maximal au pré-test"
+)
 
 # ---------------------------------------------------------------------------------------------
 # Pure computations: checked by hand in the tests.
@@ -440,8 +457,18 @@ class SessionResults:
 
     @property
     def hake_gain(self) -> float | None:
-        """Hake's class normalised gain, on class averages of matched participants."""
+        """Hake's gain (class averages): Hake's g on the matched participants' means."""
         return normalised_gain(self.matched_mean_pre, self.matched_mean_post)
+
+    @property
+    def individual_gains(self) -> list[float]:
+        """The matched participants' own normalised gains, where defined (pre below 100 %)."""
+        return [p.normalised_gain for p in self.matched if p.normalised_gain is not None]
+
+    @property
+    def mean_normalised_gain(self) -> float | None:
+        """The mean individual normalised gain: the mean of ``individual_gains``."""
+        return mean(self.individual_gains)
 
 
 def passes(percent: float, pass_mark: int) -> bool:

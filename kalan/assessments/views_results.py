@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from kalan.assessments import exports, selectors, services
@@ -113,7 +114,11 @@ def test_paper_entry(request: HttpRequest, uid: str) -> HttpResponse:
                 if saved:
                     messages.success(
                         request,
-                        _("%(count)s copie(s) papier enregistrée(s) et notée(s).")
+                        ngettext(
+                            "%(count)s copie papier enregistrée et notée.",
+                            "%(count)s copies papier enregistrées et notées.",
+                            saved,
+                        )
                         % {"count": saved},
                     )
                 else:

@@ -18,8 +18,15 @@ from typing import Literal
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kalan.assessments.models import CurriculumObjective
+from kalan.assessments.selectors import (
+    HAKE_GAIN,
+    HAKE_GAIN_DEFINITION,
+    INDIVIDUAL_GAIN,
+    INDIVIDUAL_GAIN_DEFINITION,
+)
 from kalan.core.formats import date_range, days, money, number, percent
 from kalan.core.models import Organisation
 from kalan.core.selectors import organisation_current
@@ -179,15 +186,26 @@ def activity_report(*, facts: ActivityFacts) -> Report:
 
 
 def definitions() -> str:
-    return _(
-        "Une personne est formée par une session dès qu’elle y a été présente au moins une "
-        "journée ou demi-journée ; les facilitateurs, organisateurs et observateurs ne sont "
-        "jamais comptés. Les jours-personnes additionnent les journées de présence (une "
-        "demi-journée compte pour moitié). Le taux de présence rapporte les jours-personnes aux "
-        "jours offerts (participants inscrits, désistés exclus, multipliés par la durée de la "
-        "session). Le gain normalisé d’un participant est (post − pré) / (100 − pré) ; la "
-        "moyenne porte sur les participants ayant passé les deux tests. La région d’une "
-        "personne est celle de son unité d’affectation."
+    """The definitions a report prints at its end (those of ``figures``), each gain under its
+    own name."""
+    return " ".join(
+        [
+            _(
+                "Une personne est formée par une session dès qu’elle y a été présente au moins "
+                "une journée ou demi-journée ; les facilitateurs, organisateurs et observateurs "
+                "ne sont jamais comptés. Une session est tenue dès qu’au moins un participant y "
+                "a été marqué présent ; une session passée sans aucune présence enregistrée "
+                "n’est pas comptée comme tenue. Les jours-personnes additionnent les journées "
+                "de présence (une demi-journée compte pour moitié). Le taux de présence "
+                "rapporte les jours-personnes aux jours offerts (participants inscrits, désistés "
+                "exclus, multipliés par la durée de la session)."
+            ),
+            _("%(name)s : %(definition)s.")
+            % {"name": HAKE_GAIN, "definition": HAKE_GAIN_DEFINITION},
+            _("%(name)s : %(definition)s.")
+            % {"name": INDIVIDUAL_GAIN, "definition": INDIVIDUAL_GAIN_DEFINITION},
+            _("La région d’une personne est celle de son unité d’affectation."),
+        ]
     )
 
 
@@ -350,7 +368,8 @@ def _learning(report: Report, facts: ActivityFacts) -> None:
                 (_("Moyenne au pré-test"), percent(learning.pre_mean, scale=1)),
                 (_("Moyenne au post-test"), percent(learning.post_mean, scale=1)),
                 (_("Participants ayant passé les deux tests"), number(learning.paired)),
-                (_("Gain normalisé moyen"), percent(learning.mean_normalised_gain)),
+                (str(HAKE_GAIN), percent(learning.hake_gain)),
+                (str(INDIVIDUAL_GAIN), percent(learning.mean_normalised_gain)),
                 (_("Réussite au post-test"), percent(learning.post_pass_share)),
             ]
         )
@@ -441,9 +460,12 @@ def _budget(report: Report, facts: ActivityFacts) -> None:
             total=True,
         ),
         Para(
-            _(
+            ngettext(
                 "Per diem et transport versés (derniers états de paiement émis) : %(paid)s, "
-                "pour %(sessions)s session(s) sur %(all)s."
+                "pour %(sessions)s session sur %(all)s.",
+                "Per diem et transport versés (derniers états de paiement émis) : %(paid)s, "
+                "pour %(sessions)s sessions sur %(all)s.",
+                budget.sessions_with_statement,
             )
             % {
                 "paid": money(budget.per_diem_paid, facts.currency),

@@ -190,7 +190,11 @@ def _sessions_chart(periods: list[Period], step: Step) -> Chart:
     return Chart(
         slug="sessions",
         title=_("Sessions tenues et prévues %(by)s") % {"by": _by_step(step)},
-        note=_("Une session est tenue dès son premier jour, prévue avant."),
+        note=_(
+            "Une session est tenue dès qu’au moins un participant y a été marqué présent, "
+            "prévue avant son premier jour ; passée sans aucune présence enregistrée, elle "
+            "n’est pas tenue."
+        ),
         kind="stacked",
         sheet=_("Sessions"),
         category=_period_header(step),
@@ -199,6 +203,10 @@ def _sessions_chart(periods: list[Period], step: Step) -> Chart:
         series=[
             Series(label=_("Sessions tenues"), values=[p.sessions_held for p in periods]),
             Series(label=_("Sessions prévues"), values=[p.sessions_planned for p in periods]),
+            Series(
+                label=_("Sessions sans présence enregistrée"),
+                values=[p.sessions_unattended for p in periods],
+            ),
         ],
     )
 

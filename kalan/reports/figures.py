@@ -18,8 +18,12 @@ Definitions (the reports print them in their notes):
 - the *attendance rate* is person-days over the days offered so far: enrolled participants
   (withdrawn ones excluded) times the session's days up to today (a session still to come
   offers none yet, so it does not pull the rate down);
-- a session is *held* once its first day has come, *planned* before;
-- a *workshop* is counted once it has at least one session in scope (held or planned);
+- a session is *held* once its first day has come and at least one participant was marked
+  present there (one attendance); *planned* while its first day is still to come. A session
+  whose first day has passed with no participant marked present (cancelled, or its attendance
+  not entered yet) is **not held**, even with persons enrolled: it is counted apart, *without
+  attendance* (``sessions_unattended``); ``sessions`` counts the three;
+- a *workshop* is counted once it has at least one session in scope (held, planned or not);
 - over time (``timeline``), a session and what it trained fall in the month of its first day,
   as ``Scope.start``/``end`` place it;
 - the *region* of a session is the region of the town where it is held; the *region* of a
@@ -29,6 +33,20 @@ Definitions (the reports print them in their notes):
   sex;
 - ``*_per`` functions give the same figures per workshop (or session) in the same number of
   queries; distinct persons are distinct within each group and do not add up.
+- two normalised gains, each under its own name wherever it is shown (pages, reports, the
+  dashboard, exports), both over the *paired* participants (who sent a copy of the pre-test and
+  one of the post-test), neither ever printed under the other's name:
+
+  - *Hake's gain (class averages)*, « Gain de Hake (moyennes du groupe) »
+    (``Learning.hake_gain``; ``SessionResults.hake_gain`` on the results page): Hake's g on the
+    group's means, ``(mean post − mean pre) / (100 − mean pre)``;
+  - the *mean individual normalised gain*, « Gain normalisé individuel moyen »
+    (``Learning.mean_normalised_gain``; ``SessionResults.mean_normalised_gain``): the mean of
+    each participant's own ``(post − pre) / (100 − pre)``, leaving out who scored 100 % before
+    (nothing was left to gain).
+
+  They differ as soon as participants start from different scores: 75 → 100 and 25 → 62.5 give
+  a Hake's gain of 0.625 (means 50 → 81.25) and a mean individual gain of 0.75 (1 and 0.5).
 """
 
 from __future__ import annotations
@@ -75,7 +93,8 @@ WITHDRAWN = Enrollment.Status.WITHDRAWN
 class Scope:
     """Which sessions a figure covers. Empty fields do not filter.
 
-    ``start``/``end`` keep the sessions whose first day falls in the period (inclusive).
+    ``start``/``end`` keep the sessions whose first day falls in the period (inclusive);
+    ``trainer_id`` the sessions assigned to that trainer, the only ones a trainer may open.
     """
 
     partner_id: int | None = None
@@ -85,6 +104,7 @@ class Scope:
     region_id: int | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    trainer_id: int | None = None
 
     def sessions(self) -> QuerySet[Session]:
         sessions = Session.objects.all()
@@ -108,6 +128,9 @@ class Scope:
             sessions = sessions.filter(start_date__gte=self.start)
         if self.end is not None:
             sessions = sessions.filter(start_date__lte=self.end)
+        if self.trainer_id is not None:
+            assigned = Session.trainers.through.objects.filter(user_id=self.trainer_id)
+            sessions = sessions.filter(pk__in=assigned.values("session_id"))
         return sessions
 
 
@@ -123,8 +146,9 @@ class Tally:
 
 @dataclass
 class Participation:
-    sessions_planned: int = 0
-    sessions_held: int = 0
+    sessions_planned: int = 0  # first day still to come
+    sessions_held: int = 0  # first day come, at least one participant marked present
+    sessions_unattended: int = 0  # first day come, no participant marked present: not held
     workshops: int = 0  # workshops with at least one session in scope
     participants: int = 0  # participant enrollments, withdrawn ones excluded
     persons_trained: int = 0  # enrollments present at least once
@@ -141,8 +165,9 @@ class Participation:
 
     @property
     def sessions(self) -> int:
-        """Sessions in scope, held or planned (a press release says « en deux sessions »)."""
-        return self.sessions_held + self.sessions_planned
+        """Sessions in scope, held, planned or without attendance (a press release says « en
+        deux sessions »)."""
+        return self.sessions_held + self.sessions_planned + self.sessions_unattended
 
     @property
     def attendance_rate(self) -> float | None:
@@ -280,20 +305,35 @@ def _count_sessions(
     today: dt.date,
     result: Callable[[Any], Participation],
 ) -> None:
-    """Fill the sessions held and planned and the workshops counted, of each group."""
+    """Fill the sessions held, planned and without attendance and the workshops counted, of
+    each group."""
+    begun = Q(start_date__lte=today)
+    attended = Q(Exists(_present_in(OuterRef("pk"))))
     timing_keys = [_key("", per), None] if total else [_key("", per)]
     for timing_key in timing_keys:  # a workshop of several sessions is counted once: asked again
         timing = _grouped(
             sessions,
             timing_key,
-            held=Count("pk", filter=Q(start_date__lte=today)),
+            held=Count("pk", filter=begun & attended),
+            unattended=Count("pk", filter=begun & ~attended),
             planned=Count("pk", filter=Q(start_date__gt=today)),
             workshops=Count("workshop_id", distinct=True),
         )
         for group, row in timing.items():
             found = result(group)
             found.sessions_held, found.sessions_planned = row["held"], row["planned"]
+            found.sessions_unattended = row["unattended"]
             found.workshops = row["workshops"]
+
+
+def _present_in(session: Any) -> QuerySet[Attendance]:
+    """The attendances of participants in ``session`` (a session, or an ``OuterRef`` to one):
+    one is enough for the session to be held."""
+    return Attendance.objects.filter(
+        enrollment__session=session,
+        enrollment__role=PARTICIPANT,
+        enrollment__superseded_by__isnull=True,
+    )
 
 
 def _count_days_offered(
@@ -438,6 +478,7 @@ class Period:
     start: dt.date  # the first day of the month, quarter or year
     sessions_held: int = 0
     sessions_planned: int = 0
+    sessions_unattended: int = 0  # first day passed, no participant marked present
     persons_trained: int = 0  # as Participation.persons_trained: enrollments present once
     person_days: float = 0.0
 
@@ -456,10 +497,10 @@ def _next_period(start: dt.date, step: Step) -> dt.date:
 def timeline(*, scope: Scope, step: Step = "month", today: dt.date | None = None) -> list[Period]:
     """The sessions in scope period by period, from the first to the last: one query.
 
-    Definitions are those of ``participation`` (held/planned, persons trained, person-days), so
-    the periods add up to its totals. A session and what it trained fall in the period of its
-    first day. Periods with no session between the first and the last are listed with zeros, so
-    that a chart's axis keeps time to scale.
+    Definitions are those of ``participation`` (held, planned or without attendance, persons
+    trained, person-days), so the periods add up to its totals. A session and what it trained
+    fall in the period of its first day. Periods with no session between the first and the last
+    are listed with zeros, so that a chart's axis keeps time to scale.
 
     The query groups by month whatever the ``step``; quarters and years are sums of months,
     exact because each session and each enrollment lies in exactly one month.
@@ -470,12 +511,13 @@ def timeline(*, scope: Scope, step: Step = "month", today: dt.date | None = None
     periods = []
     start, last = min(sums), max(sums)
     while start <= last:
-        held, planned, trained_count, days = sums.get(start, [0, 0, 0, 0.0])
+        held, planned, unattended, trained_count, days = sums.get(start, [0, 0, 0, 0, 0.0])
         periods.append(
             Period(
                 start=start,
                 sessions_held=int(held),
                 sessions_planned=int(planned),
+                sessions_unattended=int(unattended),
                 persons_trained=int(trained_count),
                 person_days=float(days),
             )
@@ -485,8 +527,8 @@ def timeline(*, scope: Scope, step: Step = "month", today: dt.date | None = None
 
 
 def _period_sums(*, scope: Scope, step: Step, today: dt.date) -> dict[dt.date, list[float]]:
-    """Sessions held, planned, persons trained and person-days by start of period, for the
-    periods that have sessions."""
+    """Sessions held, planned and without attendance, persons trained and person-days by start
+    of period, for the periods that have sessions."""
     # One row per month: the join sessions -> enrollments -> attendances is a chain, so each
     # attendance row appears once (the person-days sum) and DISTINCT undoes the fan-out of the
     # counts.
@@ -503,7 +545,9 @@ def _period_sums(*, scope: Scope, step: Step, today: dt.date) -> dict[dt.date, l
         .annotate(month=TruncMonth("start_date"))
         .values("month")
         .annotate(
-            held=Count("pk", filter=Q(start_date__lte=today), distinct=True),
+            begun=Count("pk", filter=Q(start_date__lte=today), distinct=True),
+            # Held: begun and someone trained there (the join already reaches the attendances).
+            held=Count("pk", filter=Q(start_date__lte=today) & trained, distinct=True),
             planned=Count("pk", filter=Q(start_date__gt=today), distinct=True),
             trained=Count("enrollments", filter=trained, distinct=True),
             person_days=Sum(weight, filter=trained),
@@ -512,11 +556,12 @@ def _period_sums(*, scope: Scope, step: Step, today: dt.date) -> dict[dt.date, l
     )
     sums: dict[dt.date, list[float]] = {}
     for row in rows:
-        totals = sums.setdefault(period_start(row["month"], step), [0, 0, 0, 0.0])
+        totals = sums.setdefault(period_start(row["month"], step), [0, 0, 0, 0, 0.0])
         totals[0] += row["held"]
         totals[1] += row["planned"]
-        totals[2] += row["trained"]
-        totals[3] += float(row["person_days"] or 0.0)
+        totals[2] += row["begun"] - row["held"]
+        totals[3] += row["trained"]
+        totals[4] += float(row["person_days"] or 0.0)
     return sums
 
 
@@ -586,7 +631,11 @@ class Learning:
     pre_mean: float | None = None  # mean percent of the copies sent
     post_mean: float | None = None
     paired: int = 0  # participants who sent both a pre- and a post-test copy
-    mean_normalised_gain: float | None = None  # mean of each paired participant's gain, 0-1
+    paired_pre_mean: float | None = None  # mean percent of the paired participants' pre-tests
+    paired_post_mean: float | None = None
+    # « Gain normalisé individuel moyen »: the mean of each paired participant's own normalised
+    # gain, 0-1 (not Hake's gain: see the module's docstring).
+    mean_normalised_gain: float | None = None
     post_passed: int = 0  # post-test copies at or above their test's pass mark
     by_objective: list[ObjectiveGain] = field(default_factory=list)  # in code order
 
@@ -595,6 +644,12 @@ class Learning:
         """Share (0-1) of the post-test copies that reach the pass mark."""
         return self.post_passed / self.post_copies if self.post_copies else None
 
+    @property
+    def hake_gain(self) -> float | None:
+        """« Gain de Hake (moyennes du groupe) », 0-1: Hake's g on the paired participants'
+        means (not the mean of their gains: see the module's docstring)."""
+        return normalised_gain(self.paired_pre_mean, self.paired_post_mean)
+
 
 def learning(*, scope: Scope, objectives: bool = True) -> Learning:
     """Pre/post results of the sessions in scope: four queries (two without ``objectives``),
@@ -602,9 +657,10 @@ def learning(*, scope: Scope, objectives: bool = True) -> Learning:
 
     The same rules as the results pages (``kalan.assessments.selectors.session_results``): a
     copy's percent is its score over the points possible, a copy passes at its test's pass mark
-    (``passes``), the normalised gain of a participant is Hake's ``(post - pre) / (100 - pre)``
-    (``normalised_gain``: none when the pre-test was perfect) and the mean is over the
-    participants who sent both copies. An objective's percent is the share of the points its
+    (``passes``), the normalised gain of a participant is ``(post - pre) / (100 - pre)``
+    (``normalised_gain``: none when the pre-test was perfect); the mean individual gain is the
+    mean of those, and Hake's gain the same formula on the means, both over the participants
+    who sent both copies. An objective's percent is the share of the points its
     scored questions offered in the copies sent that were earned (an unanswered question earns
     none): for one session, the mean of its questions' success rates, as on the results page.
     """
@@ -712,7 +768,8 @@ def _count_gains(
     result: Callable[[Any], Learning],
     into: Callable[[Any], tuple[Any, ...]],
 ) -> None:
-    """Fill the participants paired and their mean normalised gain, of each group."""
+    """Fill the participants paired, their means, and their mean individual normalised gain,
+    of each group (Hake's gain follows from the means)."""
     # Each participant's two copies side by side, paired in SQL (one row per participant who
     # sent both); the gains are added up here, as they come.
     percent = _percent()
@@ -728,14 +785,22 @@ def _count_gains(
         .values_list(by_test or "enrollment_id", "pre", "post")
     )
     gains: dict[Any, list[float]] = {}
+    means: dict[Any, list[float]] = {}  # group -> sum of pre, sum of post
     for group, before, after in pairs.iterator(chunk_size=10_000):
         found_gain = normalised_gain(before, after)
         for target in into(group if by_test else None):
             result(target).paired += 1
+            summed = means.setdefault(target, [0.0, 0.0])
+            summed[0] += before
+            summed[1] += after
             if found_gain is not None:
                 gained = gains.setdefault(target, [0.0, 0])
                 gained[0] += found_gain
                 gained[1] += 1
+    for group, (pre_sum, post_sum) in means.items():
+        found = result(group)
+        found.paired_pre_mean = pre_sum / found.paired
+        found.paired_post_mean = post_sum / found.paired
     for group, (gain_sum, count) in gains.items():
         result(group).mean_normalised_gain = gain_sum / count if count else None
 

@@ -186,7 +186,8 @@ class Indicator(models.TextChoices):
     PERSON_DAYS = "person_days", _("jours-personnes")
     WOMEN_SHARE = "women_share", _("part des femmes (%)")
     ATTENDANCE_RATE = "attendance_rate", _("taux de présence (%)")
-    MEAN_GAIN = "mean_gain", _("gain normalisé moyen (%)")
+    # The mean individual normalised gain, not Hake's gain on the means (figures.py tells both).
+    MEAN_GAIN = "mean_gain", _("gain normalisé individuel moyen (%)")
     POST_PASS_SHARE = "post_pass_share", _("part réussissant le post-test (%)")
     SATISFACTION = "satisfaction", _("satisfaction moyenne (sur 5)")
 

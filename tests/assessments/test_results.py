@@ -19,14 +19,17 @@ absent on the last day, P11 there only then). Expected values, computed by hand:
 Pre-test: mean 625/10 = 62.5 %; 3 of 10 reach 70 % (30 %).
 Post-test: mean 725/9 = 80.556 %; 8 of 9 reach 70 % (88.9 %).
 Matched (P01-P08): means 550/8 = 68.75 % and 675/8 = 84.375 %; mean gain 15.625 points;
-Hake's g = (84.375 − 68.75) / (100 − 68.75) = 15.625 / 31.25 = 0.5.
+Hake's gain (class averages) = (84.375 − 68.75) / (100 − 68.75) = 15.625 / 31.25 = 0.5.
 (On every copy it would be (80.556 − 62.5) / 37.5 = 0.481: absentees would count.)
+Mean individual normalised gain: (1 + 0.5 + 1/3 + 2/3 + 1/3 + 1/3 + 0.5) / 7 = 3.667 / 7 = 0.524
+(P01, at 100 % before, has none): another figure, under another name.
 Objectives of the pre-test: OBJ-A (Q1, Q2) (0.6 + 0.4) / 2 = 50 %; OBJ-B (Q3, Q4)
 (1.0 + 0.5) / 2 = 75 %.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -102,6 +105,7 @@ def test_session_means_hake_gain_on_matched_participants_and_pass_shares(
     assert results.hake_gain == pytest.approx(0.5)
     # Not the gain of all copies' means, where the absent would count.
     assert results.hake_gain != pytest.approx((725 / 9 - 62.5) / 37.5)
+    assert results.mean_normalised_gain == pytest.approx((11 / 3) / 7)
 
 
 def test_objectives_come_weakest_first(sevare_session: Session) -> None:
@@ -271,7 +275,7 @@ def test_the_page_shows_summary_objectives_missed_questions_items_and_participan
     response = client_for(programme_officer).get(results_url(pre))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "g = 0,50" in page
+    assert gains_shown(page)["Gain de Hake (moyennes du groupe)"][0] == "0,50"
     assert "62,5\u00a0%" in page  # the pre-test mean
     assert "30,0\u00a0%" in page  # reach the pass mark before
     assert page.index("OBJ-A") < page.index("OBJ-B")  # weakest first
@@ -280,6 +284,42 @@ def test_the_page_shows_summary_objectives_missed_questions_items_and_participan
     assert "Trop facile" in page
     assert "P11" in page
     assert response.context["outcome"].copies == 10
+
+
+def gains_shown(page: str) -> dict[str, tuple[str, str]]:
+    """The gains of the page: name -> (value, the definition printed beside it)."""
+    found = re.search(r'<dl class="facts gains" id="gains">(.*?)</dl>', page, re.S)
+    assert found, "no gains on the page"
+    pairs = re.findall(
+        r'<dt id="[\w-]+">([^<]+)</dt><dd><strong>([^<]+)</strong> <span class="muted small">'
+        r"([^<]+)</span></dd>",
+        found[1],
+    )
+    return {name: (value, definition) for name, value, definition in pairs}
+
+
+def test_the_page_names_each_gain_beside_its_value_and_definition(
+    sevare_session: Session, programme_officer: User, client_for: Callable[[User], Client]
+) -> None:
+    pre, _post, _people = known_session(sevare_session)
+    page = client_for(programme_officer).get(results_url(pre)).content.decode()
+
+    gains = gains_shown(page)
+
+    assert list(gains) == ["Gain de Hake (moyennes du groupe)", "Gain normalisé individuel moyen"]
+    hake, hake_definition = gains["Gain de Hake (moyennes du groupe)"]
+    individual, individual_definition = gains["Gain normalisé individuel moyen"]
+    assert (hake, individual) == ("0,50", "0,52")
+    assert "moyenne au post-test − moyenne au pré-test" in hake_definition
+    assert "68,8\u00a0% → 84,4\u00a0%" in hake_definition  # the means it is computed on
+    assert "des 8 participants" in hake_definition
+    assert "(post − pré) / (100 − pré)" in individual_definition
+    assert "des 7 participants" in individual_definition  # P01 had nothing left to gain
+    # The old names, which said « gain normalisé » of both, are gone.
+    assert "Gain normalisé (Hake)" not in page
+    assert "g = " not in page
+    assert "Gain normalisé</th>" not in page
+    assert "Gain normalisé individuel</th>" in page
 
 
 def test_the_page_refreshes_itself_while_the_test_is_open(

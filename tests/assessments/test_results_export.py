@@ -98,7 +98,7 @@ def test_the_summary_holds_means_pass_shares_and_hake_gain(
     pre, _post, _people = known_session(sevare_session)
     _data, sheets = workbook(exporter, pre)
     summary = sheets["Synthèse"]
-    assert summary[0] == ["Indicateur", "Valeur"]
+    assert summary[0] == ["Indicateur", "Valeur", "Définition"]
     values = {row[0]: row[1] for row in summary[1:]}
     assert values["Participants attendus"] == 11
     assert values["Pré-test : copies reçues"] == 10
@@ -111,7 +111,20 @@ def test_the_summary_holds_means_pass_shares_and_hake_gain(
     assert values["Moyenne au pré-test de ces participants (%)"] == 68.8
     assert values["Moyenne au post-test de ces participants (%)"] == 84.4
     assert values["Gain moyen (points de %)"] == 15.6
-    assert values["Gain normalisé de Hake (g, sur les moyennes de ces participants)"] == 0.5
+    # Two gains, each under its own name with its definition beside it.
+    gains = {row[0]: row[1:] for row in summary[1:] if row[0].startswith("Gain ")}
+    assert list(gains) == [
+        "Gain moyen (points de %)",
+        "Gain de Hake (moyennes du groupe)",
+        "Gain normalisé individuel moyen",
+    ]
+    hake, hake_definition = gains["Gain de Hake (moyennes du groupe)"][:2]
+    individual, individual_definition = gains["Gain normalisé individuel moyen"][:2]
+    assert hake == 0.5  # (84.375 − 68.75) / (100 − 68.75)
+    assert individual == 0.524  # the mean of P02-P08's own gains
+    assert hake_definition.startswith("(moyenne au post-test − moyenne au pré-test)")
+    assert individual_definition.startswith("moyenne des (post − pré) / (100 − pré)")
+    assert not any("Hake (g" in str(row[0]) for row in summary)
 
 
 def test_participants_have_pre_post_and_gains(sevare_session: Session, exporter: Client) -> None:
@@ -127,7 +140,7 @@ def test_participants_have_pre_post_and_gains(sevare_session: Session, exporter:
         "Pré-test (%)",
         "Post-test (%)",
         "Gain (points de %)",
-        "Gain normalisé",
+        "Gain normalisé individuel",
         "Seuil atteint au pré-test",
         "Seuil atteint au post-test",
     ]

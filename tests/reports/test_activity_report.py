@@ -82,6 +82,9 @@ def expected(programme: Programme) -> dict[str, float]:
     pre = {s.enrollment_id: 100 * s.score / s.max_score for s in sent.filter(test__kind="pre")}
     post = {s.enrollment_id: 100 * s.score / s.max_score for s in sent.filter(test__kind="post")}
     gains = [(post[e] - pre[e]) / (100 - pre[e]) for e in post if e in pre and pre[e] < 100]
+    paired = [e for e in post if e in pre]
+    paired_pre = sum(pre[e] for e in paired) / len(paired)
+    paired_post = sum(post[e] for e in paired) / len(paired)
     ratings = Answer.objects.filter(
         submission__in=sent.filter(test__kind="survey"), rating__isnull=False
     ).aggregate(mean=Avg("rating"))
@@ -95,6 +98,7 @@ def expected(programme: Programme) -> dict[str, float]:
         "pre": sum(pre.values()) / len(pre),
         "post": sum(post.values()) / len(post),
         "gain": 100 * sum(gains) / len(gains),
+        "hake": 100 * (paired_post - paired_pre) / (100 - paired_pre),
         "pass": 100 * sum(1 for p in post.values() if p >= 70) / len(post),
         "satisfaction": ratings["mean"],
         "committed": Funding.objects.filter(workshop=workshop).aggregate(s=Sum("amount"))["s"],
@@ -123,7 +127,11 @@ def test_the_figures_are_those_counted_from_the_records(
     assert found["Taux de présence"].startswith(f"{fr_number(want['rate'], 1)} %")
     assert found["Moyenne au pré-test"] == f"{fr_number(want['pre'], 1)} %"
     assert found["Moyenne au post-test"] == f"{fr_number(want['post'], 1)} %"
-    assert found["Gain normalisé moyen"] == f"{fr_number(want['gain'], 1)} %"
+    # Pre 75 and 25, post 100 and 62.5: gains 1 and 0.5; means 50 → 81.25.
+    assert (want["gain"], want["hake"]) == (75.0, 62.5)
+    assert found["Gain normalisé individuel moyen"] == f"{fr_number(want['gain'], 1)} %"
+    assert found["Gain de Hake (moyennes du groupe)"] == f"{fr_number(want['hake'], 1)} %"
+    assert "Gain normalisé moyen" not in found
     assert found["Réussite au post-test"] == f"{fr_number(want['pass'], 1)} %"
     assert "Note moyenne : 4,00 sur 5" in docx_text(data)
     assert want["satisfaction"] == 4.0
@@ -203,9 +211,7 @@ def test_budget_gives_each_funder_and_the_latest_statement(
     # Aïssata and Bakary, 3 days each, and the facilitator: 3 x (3 x 25 000 + 15 000).
     assert programme.statement.total == 270_000
     text = docx_text(data)
-    assert (
-        "versés (derniers états de paiement émis) : 270 000 FCFA, pour 1 session(s) sur 2" in text
-    )
+    assert "versés (derniers états de paiement émis) : 270 000 FCFA, pour 1 session sur 2" in text
 
 
 def test_the_report_has_every_section_names_facilitators_and_no_participant(
@@ -237,7 +243,8 @@ def test_the_pdf_holds_the_same_sections_and_figures(
     assert "Rapport d’activité" in pages[0]
     for part in (
         "1. Contexte et objectifs", "3. Les participants", "Personnes formées 4",
-        "Jours-personnes 7,5", "Gain normalisé moyen", "9. Observations et recommandations",
+        "Jours-personnes 7,5", "Gain de Hake (moyennes du groupe) 62,5 %",
+        "Gain normalisé individuel moyen 75,0 %", "9. Observations et recommandations",
         "Photo de famille à Sévaré",
     ):  # fmt: skip
         assert part in text

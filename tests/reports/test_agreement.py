@@ -1,5 +1,6 @@
 """One source of numbers: on the demo data, every document that leaves Kalan about the workshop
-says the same persons trained, women, person-days, attendance rate and mean gain.
+says the same persons trained, women, person-days, attendance rate and both gains (Hake's gain on
+the class averages, the mean individual normalised gain), each under its own name.
 
 Read back from each: the activity report (Word), the donor report (Excel and Word), the
 dashboard's data and the press release's draft (which states only persons and women). Then the
@@ -80,7 +81,8 @@ class Said:
     women: int
     person_days: float | None = None
     attendance_rate: float | None = None
-    mean_gain: float | None = None
+    hake_gain: float | None = None  # « Gain de Hake (moyennes du groupe) »
+    mean_gain: float | None = None  # « Gain normalisé individuel moyen »
 
 
 def _number(text: str) -> float:
@@ -110,7 +112,8 @@ def said_by_activity_report(demo: Demo) -> Said:
         women=int(_number(rows["Femmes"].split("(")[0])),
         person_days=_number(rows["Jours-personnes"]),
         attendance_rate=_percent(rows["Taux de présence"]),
-        mean_gain=_percent(rows["Gain normalisé moyen"]),
+        hake_gain=_percent(rows["Gain de Hake (moyennes du groupe)"]),
+        mean_gain=_percent(rows["Gain normalisé individuel moyen"]),
     )
 
 
@@ -123,7 +126,8 @@ def said_by_donor_workbook(demo: Demo) -> Said:
         women=total["Femmes formées"],
         person_days=total["Jours-personnes"],
         attendance_rate=round(total["Taux de présence"], 1),
-        mean_gain=round(total["Gain normalisé moyen"], 1),
+        hake_gain=round(total["Gain de Hake (moyennes du groupe)"], 1),
+        mean_gain=round(total["Gain normalisé individuel moyen"], 1),
     )
 
 
@@ -134,19 +138,22 @@ def said_by_donor_narrative(demo: Demo) -> Said:
         women=int(_number(rows["Femmes formées"])),
         person_days=_number(rows["Jours-personnes"]),
         attendance_rate=_percent(rows["Taux de présence"]),
-        mean_gain=_percent(rows["Gain normalisé moyen"]),
+        hake_gain=_percent(rows["Gain de Hake (moyennes du groupe)"]),
+        mean_gain=_percent(rows["Gain normalisé individuel moyen"]),
     )
 
 
 def said_by_dashboard(demo: Demo) -> Said:
     board = dashboard_get(scope=figures.Scope(workshop_id=demo.workshop.pk))
     rate, gain = board.figures.attendance_rate, board.learning.mean_normalised_gain
-    assert rate is not None and gain is not None
+    hake = board.learning.hake_gain
+    assert rate is not None and gain is not None and hake is not None
     return Said(
         persons_trained=board.figures.persons_trained,
         women=board.figures.women,
         person_days=board.figures.person_days,
         attendance_rate=round(100 * rate, 1),
+        hake_gain=round(100 * hake, 1),
         mean_gain=round(100 * gain, 1),
     )
 
@@ -163,6 +170,9 @@ def test_every_document_says_the_same_numbers(demo: Demo) -> None:
     # The demo: 80 OPJ trained in two sessions, 13 of them women; one absence was corrected.
     assert (reference.persons_trained, reference.women) == (80, 13)
     assert reference.person_days == 236
+    # Two figures, two names: on the demo they differ, so a name on the wrong number shows.
+    assert reference.hake_gain is not None and reference.mean_gain is not None
+    assert reference.hake_gain != reference.mean_gain
     for source in (said_by_donor_workbook, said_by_donor_narrative, said_by_dashboard):
         assert source(demo) == reference, source.__name__
     press = said_by_press_release(demo)
@@ -181,6 +191,10 @@ def test_learning_says_what_the_results_page_says(demo: Demo) -> None:
     assert learned.paired == len(page.matched)
     individual = [p.normalised_gain for p in page.matched if p.normalised_gain is not None]
     assert learned.mean_normalised_gain == pytest.approx(sum(individual) / len(individual))
+    assert learned.mean_normalised_gain == pytest.approx(page.mean_normalised_gain)
+    assert learned.paired_pre_mean == pytest.approx(page.matched_mean_pre)
+    assert learned.paired_post_mean == pytest.approx(page.matched_mean_post)
+    assert learned.hake_gain == pytest.approx(page.hake_gain)
     for kind, test_results in (("pre", page.pre), ("post", page.post)):
         on_page = {objective.code: objective.percent for objective in test_results.objectives}
         in_figures = {
@@ -221,6 +235,7 @@ def test_totals_added_up_from_the_workshops_are_those_asked_at_once(demo: Demo) 
     learned = figures.learning_per(scope=scope, per="session", objectives=True, total=True)[None]
     at_once = figures.learning(scope=scope)
     assert learned.mean_normalised_gain == pytest.approx(at_once.mean_normalised_gain)
+    assert learned.hake_gain == pytest.approx(at_once.hake_gain)
     assert learned.pre_mean == pytest.approx(at_once.pre_mean)
     assert (learned.paired, learned.post_passed, learned.by_objective) == (
         at_once.paired,

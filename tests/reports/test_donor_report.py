@@ -99,7 +99,9 @@ def test_the_workbook_holds_each_indicator_as_a_number_from_the_records(
         assert found[(group, "Taux de présence")][0] == pytest.approx(100 * 7.5 / 13)
         assert found[(group, "Sessions tenues")][0] == 2
         # Pre 75 and 25, post 100 and 62.5: gains 1 and 0.5; one of two passes at 70 %.
-        assert found[(group, "Gain normalisé moyen")][0] == pytest.approx(75.0)
+        assert found[(group, "Gain normalisé individuel moyen")][0] == pytest.approx(75.0)
+        # Hake's gain on the means, 50 → 81.25: 31.25 / 50.
+        assert found[(group, "Gain de Hake (moyennes du groupe)")][0] == pytest.approx(62.5)
         assert found[(group, "Part réussissant le post-test")][0] == pytest.approx(50.0)
         assert found[(group, "Moyenne au pré-test")][0] == pytest.approx(50.0)
         assert found[(group, "Satisfaction moyenne (sur 5)")][0] == pytest.approx(4.0)
@@ -129,7 +131,7 @@ def test_targets_set_on_the_workshop_page_are_printed_next_to_their_indicator(
     found = indicators(download(client, "xlsx", programme.eucap))
     assert found[(programme.workshop.title, "Personnes formées")] == (4, 80)
     assert found[(programme.workshop.title, "Taux de présence")][1] == 90
-    assert found[(programme.workshop.title, "Gain normalisé moyen")][1] is None
+    assert found[(programme.workshop.title, "Gain normalisé individuel moyen")][1] is None
     assert found[("Total", "Personnes formées")][1] is None
     text = docx_text(download(client, "docx", programme.eucap))
     assert "Personnes formées | 4 | 80" in text
@@ -201,7 +203,8 @@ def test_the_narrative_is_written_by_staff_and_printed_in_word_and_pdf(
         "Rapport au partenaire", "1. Introduction", "Grâce à l’appui d’EUCAP", "2. Synthèse",
         "3. Les ateliers", programme.workshop.title, "4. Conclusions et perspectives",
         "À poursuivre.", "Personnes formées | 4", "Jours-personnes | 7,5",
-        "Taux de présence | 57,7 %", "Gain normalisé moyen | 75,0 %",
+        "Taux de présence | 57,7 %", "Gain normalisé individuel moyen | 75,0 %",
+        "Gain de Hake (moyennes du groupe) | 62,5 %",
     ):  # fmt: skip
         assert part in text
     pages = pdf_pages(download(client, "pdf", programme.eucap))

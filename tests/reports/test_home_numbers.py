@@ -119,6 +119,7 @@ def test_the_home_figures_are_zero_on_an_empty_programme(
 
 
 def test_a_session_counts_as_held_from_its_first_day(sevare_session: Session) -> None:
+    present(EnrollmentFactory(session=sevare_session), NOV_8)
     assert participation(scope=Scope(), today=dt.date(2022, 11, 7)).sessions_held == 0
     assert participation(scope=Scope(), today=NOV_8).sessions_held == 1
 
@@ -150,3 +151,35 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     sessions(5)
 
     assert queries(client) == before
+
+
+def test_a_trainer_s_home_counts_only_the_sessions_assigned_to_them(
+    trainer: User, client_for: Callable[[User], Client]
+) -> None:
+    own = SessionFactory(workshop=WorkshopFactory())
+    other = SessionFactory(workshop=WorkshopFactory(), place=place("Ségou"))
+    SessionFactory(workshop=WorkshopFactory(), start_date=dt.date(2023, 3, 6))  # nobody's
+    own.trainers.add(trainer)
+    present(EnrollmentFactory(session=own), NOV_8)
+    for person in PersonFactory.create_batch(3):
+        present(EnrollmentFactory(session=other, person=person), NOV_8, NOV_9)
+
+    figures = headline(client_for(trainer))
+
+    assert figures.workshops == 1
+    assert figures.sessions_held == 1
+    assert (figures.distinct_persons, figures.person_days) == (1, 1)
+    # The programme's staff still count the whole institution.
+    assert participation(scope=Scope()).workshops == 3
+
+
+def test_the_home_page_says_one_workshop_in_the_singular(
+    programme_officer: User, client_for: Callable[[User], Client], sevare_session: Session
+) -> None:
+    present(EnrollmentFactory(session=sevare_session), NOV_8)
+
+    html = client_for(programme_officer).get(HOME).content.decode()
+
+    assert '<span class="num">1</span><span class="label">atelier</span>' in html
+    assert '<span class="num">1</span><span class="label">session tenue</span>' in html
+    assert '<span class="num">1</span><span class="label">personne formée</span>' in html
