@@ -83,7 +83,7 @@ def test_the_communication_officer_writes_the_release_and_downloads_it_in_word(
 
     page.get_by_label("Photos").set_input_files(_photo(tmp_path))
     page.get_by_role("button", name="Téléverser").click()
-    expect(page.get_by_role("status")).to_contain_text("1 photo(s) ajoutée(s)")
+    expect(page.get_by_role("status")).to_contain_text("1 photo ajoutée, sans ses métadonnées.")
     photo = Photo.objects.get()
 
     page.get_by_label("Légende", exact=True).fill("Photo de famille des participants, Sévaré")
@@ -126,4 +126,15 @@ def test_the_communication_officer_writes_the_release_and_downloads_it_in_word(
     assert "Cellule de Communication/CNDH" in paragraphs
     images = [p for p in document.part.related_parts.values() if p.content_type == "image/jpeg"]
     assert len(images) == 1
+
+    # The English release: the workshop has no English title yet, so the draft quotes the French
+    # one and the page says so (issue 11).
+    page.get_by_role("link", name="English").click()
+    missing = page.locator("#english-missing")
+    expect(missing).to_contain_text("Intitulé anglais de l’atelier manquant")
+    assert (
+        "the workshop “Droits de l’homme et garde à vue”"
+        in page.get_by_label("Texte").input_value()
+    )
+    _screenshot(page, "press-english.png")
     assert page_errors == []

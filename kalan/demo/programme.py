@@ -32,6 +32,7 @@ from pathlib import Path
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -83,9 +84,19 @@ AXIS_DESCRIPTION = (
     "de renforcement des capacités des acteurs clés afin de les familiariser avec les concepts et "
     "principes des droits de l’homme dans un contexte de conflits et d’insécurité."
 )
+# The English texts are the demo's own translations, for the English documents (press release).
+AXIS_TITLE_EN = "Reconciling respect for rights with security imperatives"
+AXIS_DESCRIPTION_EN = (
+    "Reconciling respect for rights with security imperatives through capacity-building "
+    "activities for key actors, to familiarise them with the concepts and principles of human "
+    "rights in a context of conflict and insecurity."
+)
 
 PARTNER_NAME = "Mission EUCAP Sahel Mali"
 PARTNER_ACRONYM = "EUCAP Sahel Mali"
+# The mission's own English name; its acronym is the same in both languages.
+PARTNER_NAME_EN = "EUCAP Sahel Mali Mission"
+PARTNER_ACRONYM_EN = "EUCAP Sahel Mali"
 # Not in the article. 80 participants x 3 days x 25 000 of per diem plus 10 000 of transport
 # come to 6.8 million; venues, meals, facilitators and the team's travel make up the rest.
 FUNDING_AMOUNT = 11_500_000
@@ -111,6 +122,24 @@ WORKSHOP_OBJECTIVES = (
     "populations sur le terrain.",
     "Renforcer l’esprit de confiance mutuelle entre les OPJ et les populations en vue du respect "
     "des droits de l’homme.",
+)
+WORKSHOP_TITLE_EN = (
+    "Capacity-building workshop on human rights for judicial police officers (OPJ) of the Ségou "
+    "and Mopti regions"
+)
+WORKSHOP_GENERAL_OBJECTIVE_EN = (
+    "Promote, in a context of conflict and insecurity, human rights in the Ségou and Mopti "
+    "regions through the training of judicial police officers."
+)
+WORKSHOP_OBJECTIVES_EN = (
+    "Strengthen the capacities of judicial police officers on the different categories of "
+    "fundamental human rights and the mechanisms for their protection.",
+    "Train judicial police officers in the fundamental concepts and principles of human rights.",
+    "Make judicial police officers aware of respecting fundamental human rights while securing "
+    "the territory.",
+    "Encourage judicial police officers to take part in protecting the population in the field.",
+    "Build mutual trust between judicial police officers and the population, for the respect of "
+    "human rights.",
 )
 WORKSHOP_TARGET_AUDIENCE = (
     "Officiers de police judiciaire (OPJ) de la gendarmerie et de la police nationale"
@@ -230,6 +259,8 @@ COUNTS = (
     "plans",
     "axes",
     "partners",
+    # Records of an older demo whose empty English fields were filled (issue 11).
+    "english_texts",
     "workshops",
     "sessions",
     "units",
@@ -315,8 +346,12 @@ def _load(*, result: DemoResult) -> None:
             target_audience=WORKSHOP_TARGET_AUDIENCE,
             description=WORKSHOP_DESCRIPTION,
             fundings=[(partner, FUNDING_AMOUNT)],
+            title_en=WORKSHOP_TITLE_EN,
+            general_objective_en=WORKSHOP_GENERAL_OBJECTIVE_EN,
+            objectives_en=WORKSHOP_OBJECTIVES_EN,
         )
         created["workshops"] += 1
+    _english_complete(partner=partner, axis=axis, workshop=workshop, created=created)
     _curriculum_load(workshop=workshop, created=created)
     units = _units_get_or_create(created=created)
     facilitators = [_facilitator_get_or_create(spec=f, created=created) for f in FACILITATORS]
@@ -455,7 +490,12 @@ def _axis_get_or_create(*, organisation: Organisation, created: dict[str, int]) 
     axis = Axis.objects.filter(plan=plan, number=AXIS_NUMBER).first()
     if axis is None:
         axis = axis_create(
-            plan=plan, number=AXIS_NUMBER, title=AXIS_TITLE, description=AXIS_DESCRIPTION
+            plan=plan,
+            number=AXIS_NUMBER,
+            title=AXIS_TITLE,
+            description=AXIS_DESCRIPTION,
+            title_en=AXIS_TITLE_EN,
+            description_en=AXIS_DESCRIPTION_EN,
         )
         created["axes"] += 1
     return axis
@@ -467,9 +507,42 @@ def _partner_get_or_create(*, created: dict[str, int]) -> Partner:
         or Partner.objects.filter(acronym=PARTNER_ACRONYM).first()
     )
     if partner is None:
-        partner = partner_create(name=PARTNER_NAME, acronym=PARTNER_ACRONYM)
+        partner = partner_create(
+            name=PARTNER_NAME,
+            acronym=PARTNER_ACRONYM,
+            name_en=PARTNER_NAME_EN,
+            acronym_en=PARTNER_ACRONYM_EN,
+        )
         created["partners"] += 1
     return partner
+
+
+def _english_complete(
+    *, partner: Partner, axis: Axis, workshop: Workshop, created: dict[str, int]
+) -> None:
+    """The English texts of a demo loaded before records had them (``make run`` on an older data
+    folder). An empty English field is filled only where its French is still the demo's: a
+    translation someone typed, or a record someone rewrote, stays as it is."""
+    # The record, its French field (the English one is FIELD_en), the demo's French, its English.
+    texts: list[tuple[Model, str, str, str]] = [
+        (partner, "name", PARTNER_NAME, PARTNER_NAME_EN),
+        (partner, "acronym", PARTNER_ACRONYM, PARTNER_ACRONYM_EN),
+        (axis, "title", AXIS_TITLE, AXIS_TITLE_EN),
+        (axis, "description", AXIS_DESCRIPTION, AXIS_DESCRIPTION_EN),
+        (workshop, "title", WORKSHOP_TITLE, WORKSHOP_TITLE_EN),
+        (workshop, "general_objective", WORKSHOP_GENERAL_OBJECTIVE, WORKSHOP_GENERAL_OBJECTIVE_EN),
+    ]
+    for objective in workshop.objectives.filter(order__lte=len(WORKSHOP_OBJECTIVES)):
+        n = objective.order - 1
+        texts.append((objective, "text", WORKSHOP_OBJECTIVES[n], WORKSHOP_OBJECTIVES_EN[n]))
+    filled: dict[Model, list[str]] = {}
+    for record, french, demo_french, english in texts:
+        if getattr(record, french) == demo_french and not getattr(record, f"{french}_en"):
+            setattr(record, f"{french}_en", english)
+            filled.setdefault(record, []).append(f"{french}_en")
+    for record, fields in filled.items():
+        record.save(update_fields=[*fields, "updated_at"])
+    created["english_texts"] += len(filled)
 
 
 def _csv_rows(path: Path) -> Iterator[dict[str, str]]:

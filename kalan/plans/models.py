@@ -40,6 +40,9 @@ class Axis(GlobalModel):
     number = models.PositiveSmallIntegerField(_("numéro"))
     title = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # For English documents; empty: they quote the French, and a note says so.
+    title_en = models.CharField(_("intitulé (anglais)"), max_length=300, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
 
     class Meta:
         verbose_name = _("axe")

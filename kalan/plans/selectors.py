@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from kalan.core.models import Partner
 from kalan.plans.models import Axis, StrategicPlan
 
 
@@ -10,3 +11,7 @@ def plan_list() -> QuerySet[StrategicPlan]:
     return StrategicPlan.objects.select_related("organisation").prefetch_related(
         Prefetch("axes", queryset=axes)
     )
+
+
+def partner_list() -> QuerySet[Partner]:
+    return Partner.objects.order_by("name")

@@ -6,4 +6,6 @@ from kalan.plans import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.plan_list, name="plan_list"),
+    path("axes/<int:pk>/modifier/", views.axis_edit, name="axis_edit"),
+    path("partenaires/<int:pk>/modifier/", views.partner_edit, name="partner_edit"),
 ]

@@ -8,8 +8,10 @@ the signature in the browser; what it saved is what the Word and PDF exports pri
 (``kalan.reports.press_files``). Drafting again from the data replaces the title and the text.
 
 Each language has its own template, so that the English draft is English prose and not the French
-one translated sentence by sentence. What people typed in French (the objectives, the axis, the
-mandate) is quoted as it is in the English draft, for the communication cell to translate.
+one translated sentence by sentence. What people typed (the workshop's title and objectives, the
+axis, the funders' names) the English draft takes from the records' English fields; where one is
+empty it quotes the French, and ``press_english_missing`` lists those for the editor's page. The
+mandate has no English field: it is quoted in French, for the communication cell to translate.
 
 The services raise ``PressError``:
 
@@ -34,15 +36,19 @@ from django.utils.translation import gettext as _
 
 from kalan.core.errors import KalanError
 from kalan.core.formats import fr
-from kalan.core.models import Organisation, User
+from kalan.core.models import Organisation, Partner, User
 from kalan.reports.figures import Scope, participation
 from kalan.reports.models import Language, Photo, PressRelease
-from kalan.workshops.models import Session, Workshop
+from kalan.workshops.models import Objective, Session, Workshop
 
 TITLE_MAX = PressRelease._meta.get_field("title").max_length or 300
 # A sentence that starts with an infinitive (« Renforcer… », « Promouvoir… », « Former… ») can
 # follow « visait à » or « de »; any other is quoted instead.
 _INFINITIVE = re.compile(r"^\S+(er|ir|re|oir)\b", re.IGNORECASE)
+# A typewriter apostrophe after a letter (« l'atelier », typed in a record or in the editor).
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'")
+# The group ``figures.py`` gives the persons without a corps (or a unit).
+NO_GROUP = "—"
 
 
 class PressError(KalanError):
@@ -111,15 +117,160 @@ def _organisation(workshop: Workshop) -> Organisation | None:
     return workshop.axis.plan.organisation
 
 
-def press_context(*, subject: PressSubject, today: dt.date | None = None) -> dict[str, Any]:
+def press_typeset(text: str, *, language: str) -> str:
+    """A release's text as printed: in French, French typography (no-break spaces before
+    « : ; ! ? » and inside « ») and the typographic apostrophe (« l’atelier »); English as is."""
+    if language != Language.FRENCH:
+        return text
+    return fr(_STRAIGHT_APOSTROPHE.sub("’", text))
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An English field left empty, for which an English release quotes the French: ``kind`` and
+    ``pk`` say which record to complete (``workshop``, ``axis`` or ``partner``)."""
+
+    message: str
+    kind: str
+    pk: int
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What people typed that a release quotes, in the release's language."""
+
+    workshop_title: str
+    general_objective: str
+    objectives: list[str]
+    axis_title: str
+    axis_description: str
+    funders: list[str]  # French: the full names (« de la Mission… »); English: acronym first
+    missing: list[Missing]
+
+
+def _funders(workshop: Workshop) -> list[Partner]:
+    fundings = workshop.fundings.select_related("partner").order_by("-amount", "partner__name")
+    return [f.partner for f in fundings]
+
+
+class _English:
+    """Picks each record's English text, noting in ``missing`` where the French stands in."""
+
+    def __init__(self) -> None:
+        self.missing: list[Missing] = []
+
+    def pick(self, english: str, french: str, *, kind: str, pk: int, message: str) -> str:
+        if english or not french:
+            return english
+        self.missing.append(Missing(message=message, kind=kind, pk=pk))
+        return french
+
+
+def _wording_english(
+    workshop: Workshop, objectives: list[Objective], funders: list[Partner]
+) -> Wording:
+    english, axis, pk = _English(), workshop.axis, workshop.pk
+    untranslated = [str(o.order) for o in objectives if o.text and not o.text_en]
+    if untranslated:
+        english.missing.append(
+            Missing(
+                message=_(
+                    "Objectifs spécifiques sans texte anglais (n° %(numbers)s) : le texte "
+                    "français est utilisé."
+                )
+                % {"numbers": ", ".join(untranslated)},
+                kind="workshop",
+                pk=pk,
+            )
+        )
+    return Wording(
+        workshop_title=english.pick(
+            workshop.title_en,
+            workshop.title,
+            kind="workshop",
+            pk=pk,
+            message=_("Intitulé anglais de l’atelier manquant : l’intitulé français est utilisé."),
+        ),
+        general_objective=english.pick(
+            workshop.general_objective_en,
+            workshop.general_objective,
+            kind="workshop",
+            pk=pk,
+            message=_("Objectif général en anglais manquant : le texte français est utilisé."),
+        ),
+        objectives=[o.text_en or o.text for o in objectives],
+        axis_title=english.pick(
+            axis.title_en,
+            axis.title,
+            kind="axis",
+            pk=axis.pk,
+            message=_(
+                "Intitulé anglais de l’axe %(number)s manquant : l’intitulé français est utilisé."
+            )
+            % {"number": axis.number},
+        ),
+        axis_description=english.pick(
+            axis.description_en,
+            axis.description,
+            kind="axis",
+            pk=axis.pk,
+            message=_(
+                "Description anglaise de l’axe %(number)s manquante : la description française "
+                "est utilisée."
+            )
+            % {"number": axis.number},
+        ),
+        funders=[
+            english.pick(
+                partner.acronym_en or partner.name_en,
+                partner.acronym or partner.name,
+                kind="partner",
+                pk=partner.pk,
+                message=_(
+                    "Nom anglais du partenaire %(partner)s manquant : le nom français est utilisé."
+                )
+                % {"partner": partner.acronym or partner.name},
+            )
+            for partner in funders
+        ],
+        missing=english.missing,
+    )
+
+
+def press_wording(*, workshop: Workshop, language: str) -> Wording:
+    """The workshop's, its axis's and its funders' words in ``language``: in English, each
+    record's English field, or the French one where it is empty (listed in ``missing``)."""
+    objectives = list(workshop.objectives.order_by("order"))
+    funders = _funders(workshop)
+    if language == Language.ENGLISH:
+        return _wording_english(workshop, objectives, funders)
+    return Wording(
+        workshop_title=workshop.title,
+        general_objective=workshop.general_objective,
+        objectives=[o.text for o in objectives],
+        axis_title=workshop.axis.title,
+        axis_description=workshop.axis.description,
+        funders=[partner.name for partner in funders],
+        missing=[],
+    )
+
+
+def press_english_missing(*, subject: PressSubject) -> list[Missing]:
+    """The English fields an English release of ``subject`` lacks, with the record to complete."""
+    workshop = Workshop.objects.select_related("axis").get(pk=subject.workshop.pk)
+    return press_wording(workshop=workshop, language=Language.ENGLISH).missing
+
+
+def press_context(
+    *, subject: PressSubject, language: str = Language.FRENCH, today: dt.date | None = None
+) -> dict[str, Any]:
     """What the draft templates are given. Every number in it is a figure of ``figures.py``."""
     today = today or timezone.localdate()
-    workshop = (
-        Workshop.objects.select_related("axis__plan__organisation")
-        .prefetch_related("objectives")
-        .get(pk=subject.workshop.pk)
+    workshop = Workshop.objects.select_related("axis__plan__organisation").get(
+        pk=subject.workshop.pk
     )
     axis = workshop.axis
+    wording = press_wording(workshop=workshop, language=language)
     figures = participation(scope=subject.scope, today=today)
     workshop_figures = (
         participation(scope=Scope(workshop_id=workshop.pk), today=today)
@@ -132,7 +283,6 @@ def press_context(*, subject: PressSubject, today: dt.date | None = None) -> dic
         .order_by("start_date", "number")
     )
     session = next((s for s in sessions if subject.session and s.pk == subject.session.pk), None)
-    objectives = [o.text for o in workshop.objectives.all()]
     if session is not None:
         held = session.start_date <= today
     else:
@@ -149,19 +299,21 @@ def press_context(*, subject: PressSubject, today: dt.date | None = None) -> dic
         "all_held": workshop_figures.sessions_planned == 0,
         "figures": figures,
         "workshop_figures": workshop_figures,
-        # Persons with no corps, or no unit, are counted in the total but in no group.
-        "corps": [t for t in figures.by_corps if t.label != "—"],
-        "regions": [t for t in figures.by_unit_region if t.label != "—"],
-        "objectives": objectives,
-        "objectives_are_verbs": all(_starts_with_a_verb(o) for o in objectives),
-        "general_is_verb": _starts_with_a_verb(workshop.general_objective),
-        "axis_is_verb": _starts_with_a_verb(axis.description),
-        "funders": [
-            f.partner
-            for f in workshop.fundings.select_related("partner").order_by(
-                "-amount", "partner__name"
-            )
-        ],
+        # Persons with no corps, or no unit, are counted in the total but in no group; those
+        # without a corps are counted apart, so that « Tous appartiennent… » is said only when
+        # it is true.
+        "corps": [t for t in figures.by_corps if t.label != NO_GROUP],
+        "corps_unknown": sum(t.value for t in figures.by_corps if t.label == NO_GROUP),
+        "regions": [t for t in figures.by_unit_region if t.label != NO_GROUP],
+        "workshop_title": wording.workshop_title,
+        "general_objective": wording.general_objective,
+        "objectives": wording.objectives,
+        "axis_title": wording.axis_title,
+        "axis_description": wording.axis_description,
+        "funders": wording.funders,
+        "objectives_are_verbs": all(_starts_with_a_verb(o) for o in wording.objectives),
+        "general_is_verb": _starts_with_a_verb(wording.general_objective),
+        "axis_is_verb": _starts_with_a_verb(wording.axis_description),
     }
 
 
@@ -181,17 +333,15 @@ def press_draft(
 ) -> PressDraft:
     """A release's title and text, written from the data in ``language``.
 
-    The template's first paragraph is the title. French text gets French typography (no-break
-    spaces before « : ; ! ? » and inside « »). Raises PressError ``language_unknown``.
+    The template's first paragraph is the title. French text gets French typography
+    (``press_typeset``). Raises PressError ``language_unknown``.
     """
     _language_check(language)
-    context = press_context(subject=subject, today=today)
+    context = press_context(subject=subject, language=language, today=today)
     kind = "session" if subject.session is not None else "workshop"
     with translation.override(language):
         text = render_to_string(f"reports/press/{kind}_{language}.txt", context)
-    title, *body = _paragraphs(text)
-    if language == Language.FRENCH:
-        title, body = fr(title), [fr(p) for p in body]
+    title, *body = (press_typeset(p, language=language) for p in _paragraphs(text))
     return PressDraft(title=_shorten(title), body="\n\n".join(body))
 
 

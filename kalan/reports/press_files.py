@@ -4,7 +4,7 @@ Both print what the release holds, as saved: the title, the photo with its capti
 paragraphs (one per non-empty line), the signature. The PDF has the institution's letterhead
 (``kalan.core.render.layout``); the Word file has its name in the page header
 (``kalan.core.render.word``). French releases get French typography (no-break spaces before
-« : ; ! ? » and inside « »), English ones are printed as typed.
+« : ; ! ? » and inside « », the typographic apostrophe), English ones are printed as typed.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
-from kalan.core.formats import fr
 from kalan.core.render.layout import BODY, FONT_BOLD, SMALL, TITLE, build_pdf
 from kalan.core.render.word import word_document, word_save
 from kalan.core.selectors import organisation_current
-from kalan.reports.models import Language, Photo, PressRelease
-from kalan.reports.press import press_paragraphs, press_photo_caption
+from kalan.reports.models import Photo, PressRelease
+from kalan.reports.press import press_paragraphs, press_photo_caption, press_typeset
 
 PHOTO_MAX_WIDTH = 160 * mm
 PHOTO_MAX_HEIGHT = 95 * mm
@@ -41,7 +40,7 @@ PRESS_BODY = ParagraphStyle("kalan-press-body", parent=BODY, leading=14, spaceAf
 
 
 def _typeset(release: PressRelease, text: str) -> str:
-    return fr(text) if release.language == Language.FRENCH else text
+    return press_typeset(text, language=release.language)
 
 
 def _photo_bytes(photo: Photo | None) -> bytes | None:

@@ -24,6 +24,7 @@ from kalan.reports.models import Language
 from kalan.reports.press import (
     PressError,
     PressSubject,
+    press_english_missing,
     press_release_current,
     press_release_redraft,
     press_release_save,
@@ -121,6 +122,9 @@ def _edit(request: HttpRequest, subject: PressSubject, links: Links, language: s
                 (code, label, links.url(language=code)) for code, label in Language.choices
             ],
             "redraft_url": links.url("redraft", language),
+            "english_missing": (
+                press_english_missing(subject=subject) if language == Language.ENGLISH else []
+            ),
         },
     )
 

@@ -20,15 +20,28 @@ from kalan.workshops.errors import WorkshopError
 from kalan.workshops.models import Attendance, Enrollment, Funding, Objective, Session, Workshop
 
 
-def _objectives_set(*, workshop: Workshop, objectives: Sequence[str]) -> None:
+def _objectives_set(
+    *, workshop: Workshop, objectives: Sequence[str], objectives_en: Sequence[str] = ()
+) -> None:
+    """The objectives in order, each with the English line at its position (if any).
+
+    An objective keeps its row when its place in the list is kept, so that the curriculum
+    objectives mapped onto it stay mapped when its text or its English is edited.
+    """
     texts = [text.strip() for text in objectives if text.strip()]
-    workshop.objectives.all().delete()
-    audit_bulk_created(
-        Objective.objects.bulk_create(
-            Objective(workshop=workshop, order=n, text=text)
-            for n, text in enumerate(texts, start=1)
-        )
-    )
+    english = [text.strip() for text in objectives_en][: len(texts)]
+    english += [""] * (len(texts) - len(english))
+    kept = {o.order: o for o in workshop.objectives.all()}
+    workshop.objectives.filter(order__gt=len(texts)).delete()
+    new = []
+    for n, (text, text_en) in enumerate(zip(texts, english, strict=True), start=1):
+        objective = kept.get(n)
+        if objective is None:
+            new.append(Objective(workshop=workshop, order=n, text=text, text_en=text_en))
+        elif (objective.text, objective.text_en) != (text, text_en):
+            objective.text, objective.text_en = text, text_en
+            objective.save(update_fields=["text", "text_en", "updated_at"])
+    audit_bulk_created(Objective.objects.bulk_create(new))
 
 
 def _fundings_set(*, workshop: Workshop, fundings: Sequence[tuple[Partner, int]]) -> None:
@@ -60,11 +73,15 @@ def workshop_create(
     target_audience: str = "",
     description: str = "",
     fundings: Sequence[tuple[Partner, int]] = (),
+    title_en: str = "",
+    general_objective_en: str = "",
+    objectives_en: Sequence[str] = (),
 ) -> Workshop:
     """Create a workshop with its ordered specific objectives and its funders.
 
-    Blank objective lines are dropped. Raises ValidationError for an empty title or general
-    objective, WorkshopError (duplicate_funder) when a partner is listed twice.
+    Blank objective lines are dropped; ``objectives_en`` go with the objectives by position (an
+    empty one: no English). Raises ValidationError for an empty title or general objective,
+    WorkshopError (duplicate_funder) when a partner is listed twice.
     """
     workshop = Workshop(
         axis=axis,
@@ -72,10 +89,12 @@ def workshop_create(
         general_objective=general_objective.strip(),
         target_audience=target_audience.strip(),
         description=description.strip(),
+        title_en=title_en.strip(),
+        general_objective_en=general_objective_en.strip(),
     )
     workshop.full_clean()
     workshop.save()
-    _objectives_set(workshop=workshop, objectives=objectives)
+    _objectives_set(workshop=workshop, objectives=objectives, objectives_en=objectives_en)
     _fundings_set(workshop=workshop, fundings=fundings)
     return workshop
 
@@ -91,6 +110,9 @@ def workshop_update(
     target_audience: str = "",
     description: str = "",
     fundings: Sequence[tuple[Partner, int]] = (),
+    title_en: str = "",
+    general_objective_en: str = "",
+    objectives_en: Sequence[str] = (),
 ) -> Workshop:
     """Replace a workshop's fields, objectives and funders; raises as workshop_create."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -99,9 +121,11 @@ def workshop_update(
     workshop.general_objective = general_objective.strip()
     workshop.target_audience = target_audience.strip()
     workshop.description = description.strip()
+    workshop.title_en = title_en.strip()
+    workshop.general_objective_en = general_objective_en.strip()
     workshop.full_clean()
     workshop.save()
-    _objectives_set(workshop=workshop, objectives=objectives)
+    _objectives_set(workshop=workshop, objectives=objectives, objectives_en=objectives_en)
     _fundings_set(workshop=workshop, fundings=fundings)
     return workshop
 

@@ -125,6 +125,44 @@ def test_the_workshop_has_five_ordered_objectives_and_eucap_sahel_mali_as_funder
     assert workshop.axis.plan.organisation.currency == "XOF"
 
 
+def test_the_demo_names_its_records_in_english_too() -> None:
+    run_demo()
+    workshop = Workshop.objects.select_related("axis").get()
+    partner = Partner.objects.get()
+
+    assert (partner.acronym_en, partner.name_en) == ("EUCAP Sahel Mali", "EUCAP Sahel Mali Mission")
+    assert workshop.title_en.startswith("Capacity-building workshop on human rights")
+    assert workshop.general_objective_en.startswith("Promote, in a context of conflict")
+    assert workshop.axis.title_en == "Reconciling respect for rights with security imperatives"
+    assert workshop.axis.description_en.startswith("Reconciling respect for rights")
+    english = list(workshop.objectives.order_by("order").values_list("text_en", flat=True))
+    assert len(english) == 5 and all(english)
+    assert english[0].startswith("Strengthen the capacities of judicial police officers")
+
+
+def test_a_demo_loaded_before_english_texts_gets_them_but_keeps_what_was_rewritten() -> None:
+    run_demo()
+    # As migrated from a demo database made before English fields: all empty.
+    Partner.objects.update(name_en="", acronym_en="")
+    Axis.objects.update(title_en="", description_en="")
+    Workshop.objects.update(title_en="", general_objective_en="")
+    Objective.objects.update(text_en="")
+    # Someone rewrote the axis title and typed their own English for the first objective.
+    Axis.objects.update(title="Un axe réécrit")
+    Objective.objects.filter(order=1).update(text_en="Their own translation.")
+
+    out = run_demo()
+
+    axis, workshop = Axis.objects.get(), Workshop.objects.get()
+    assert Partner.objects.get().acronym_en == "EUCAP Sahel Mali"
+    assert axis.title_en == "" and axis.description_en.startswith("Reconciling")
+    assert workshop.title_en.startswith("Capacity-building workshop")
+    english = list(workshop.objectives.order_by("order").values_list("text_en", flat=True))
+    assert english[0] == "Their own translation." and all(english[1:])
+    assert "english_texts: 7" in out  # the partner, the axis, the workshop, objectives 2 to 5
+    assert "english_texts: 0" in run_demo()
+
+
 def test_the_sevare_session_is_in_the_mopti_region_from_8_to_10_november_2022() -> None:
     run_demo()
     session = sevare_session()

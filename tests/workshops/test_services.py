@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from kalan.assessments.models import CurriculumObjective
 from kalan.core.models import User
 from kalan.people.models import Person
 from kalan.plans.models import Axis
@@ -123,6 +124,30 @@ def test_workshop_update_replaces_objectives_and_funders(workshop: Workshop) -> 
     assert workshop.title == "Nouvel intitulé"
     assert list(workshop.objectives.values_list("order", "text")) == [(1, "Unique")]
     assert list(workshop.fundings.values_list("partner", "amount")) == [(new.pk, 200)]
+
+
+def test_workshop_update_keeps_the_objective_rows_and_their_curriculum_links(
+    workshop: Workshop,
+) -> None:
+    first, second = workshop.objectives.order_by("order")
+    curriculum = CurriculumObjective.objects.create(code="O1", order=1, text="Les droits")
+    curriculum.workshop_objectives.add(first)
+
+    services.workshop_update(
+        workshop=workshop,
+        axis=workshop.axis,
+        title=workshop.title,
+        general_objective=workshop.general_objective,
+        objectives=[first.text, second.text],
+        objectives_en=["Know the rights of a person in custody."],
+    )
+
+    assert list(workshop.objectives.order_by("order")) == [first, second]
+    assert list(curriculum.workshop_objectives.all()) == [first]
+    assert list(workshop.objectives.values_list("text_en", flat=True)) == [
+        "Know the rights of a person in custody.",
+        "",
+    ]
 
 
 def test_workshop_update_with_a_duplicate_funder_keeps_the_previous_version(

@@ -94,6 +94,53 @@ def test_it_edits_a_workshop_and_replaces_its_objectives(
     assert [o.text for o in workshop.objectives.all()] == ["Un", "Deux", "Trois"]
 
 
+def test_english_objectives_go_with_the_french_ones_by_line(
+    programme_officer: User, client_for: Callable[[User], Client], workshop: Workshop
+) -> None:
+    client = client_for(programme_officer)
+    url = reverse("workshop_edit", kwargs={"pk": workshop.pk})
+    response = client.post(
+        url,
+        _form(
+            workshop.axis,
+            objectives="Un\nDeux\nTrois",
+            title_en="English title",
+            general_objective_en="Promote human rights.",
+            # The second line is empty: the second objective has no English yet.
+            objectives_en="One\n\nThree\n\n",
+        ),
+    )
+
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert (workshop.title_en, workshop.general_objective_en) == (
+        "English title",
+        "Promote human rights.",
+    )
+    assert list(workshop.objectives.values_list("text", "text_en")) == [
+        ("Un", "One"),
+        ("Deux", ""),
+        ("Trois", "Three"),
+    ]
+    assert client.get(url).context["form"].initial["objectives_en"] == "One\n\nThree"
+
+
+def test_more_english_lines_than_objectives_are_refused_at_the_field(
+    programme_officer: User, client_for: Callable[[User], Client], workshop: Workshop
+) -> None:
+    response = client_for(programme_officer).post(
+        reverse("workshop_edit", kwargs={"pk": workshop.pk}),
+        _form(workshop.axis, objectives="Un\nDeux", objectives_en="One\nTwo\nThree"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["objectives_en"] == [
+        "3 lignes en anglais pour 2 objectifs spécifiques : une ligne par objectif, dans le "
+        "même ordre."
+    ]
+    assert not workshop.objectives.exclude(text_en="").exists()
+
+
 def test_list_and_detail_show_the_workshop_and_its_sessions(
     programme_officer: User, client_for: Callable[[User], Client], sevare_session: object
 ) -> None:

@@ -21,7 +21,6 @@ from num2words import num2words
 
 from kalan.core.formats import dates_phrase
 from kalan.core.models import Organisation
-from kalan.workshops.models import Workshop
 
 register = template.Library()
 
@@ -208,10 +207,11 @@ def the_org(organisation: Organisation | None) -> str:
 
 
 @register.filter
-def the_workshop(workshop: Workshop) -> str:
-    """« l’atelier de renforcement des capacités… » when its title starts with « Atelier »,
-    « l’atelier « Droits de l’homme et garde à vue » » otherwise; "the workshop “…”"."""
-    title = " ".join(workshop.title.split()).rstrip(" .")
+def the_workshop(title: str) -> str:
+    """A workshop by its title: « l’atelier de renforcement des capacités… » when the title
+    starts with « Atelier », « l’atelier « Droits de l’homme et garde à vue » » otherwise;
+    "the workshop “…”"."""
+    title = " ".join(str(title).split()).rstrip(" .")
     if not _french():
         return f"the workshop “{title}”"
     if title.lower().startswith("atelier "):
