@@ -59,10 +59,10 @@ def test_an_officer_runs_a_session_from_login_to_attendance(
     page.get_by_role("textbox", name="Intitulé", exact=True).fill(
         "Droits de l’homme et garde à vue"
     )
-    page.get_by_label("Objectif général").fill(
+    page.get_by_role("textbox", name="Objectif général", exact=True).fill(
         "Renforcer le respect des droits de la personne gardée à vue."
     )
-    page.get_by_label("Objectifs spécifiques").fill(
+    page.get_by_role("textbox", name="Objectifs spécifiques", exact=True).fill(
         "Connaître les délais de la garde à vue.\nPrévenir la torture et les mauvais traitements."
     )
     page.get_by_label("Public cible").fill("OPJ de la gendarmerie et de la police")
@@ -73,8 +73,8 @@ def test_an_officer_runs_a_session_from_login_to_attendance(
     page.get_by_role("link", name="Nouvelle session").click()
     page.get_by_label("Localité").select_option(label="Sévaré")
     page.get_by_label("Lieu de la session").fill("Hôtel La Palmeraie")
-    page.get_by_label("Date de début").fill("2022-11-08")
-    page.get_by_label("Date de fin").fill("2022-11-10")
+    page.get_by_label("Date de début").fill("08/11/2022")
+    page.get_by_label("Date de fin").fill("10/11/2022")
     page.get_by_label("Capacité").fill("40")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", name=re.compile(r"Session 1 — Sévaré"))).to_be_visible()

@@ -2,7 +2,8 @@
 
 The object text may be a person's name and ends up in the address (history, server logs). The
 journal is for administrators only, who see these names anyway; a POST would lose the address
-that the pages and the export share.
+that the pages and the export share. The dates are typed jj/mm/aaaa and read in either form
+(``kalan.core.forms.DateField``); the links the page writes carry them in ISO (``dates_iso``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kalan.core.forms import DateInput
+from kalan.core.forms import DateField
 from kalan.core.models import AuditEntry
 from kalan.core.selectors_audit import AuditFilters, audit_object_types
 
@@ -23,8 +24,8 @@ class AuditFilterForm(forms.Form):
     account = forms.CharField(label=_("Compte"), required=False, max_length=150)
     object_type = forms.ChoiceField(label=_("Type d’objet"), required=False)
     text = forms.CharField(label=_("Objet"), required=False, max_length=200)
-    date_from = forms.DateField(label=_("Du"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Au"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Du"), required=False)
+    date_to = DateField(label=_("Au"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,6 +40,17 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             raise ValidationError(_("La date de fin précède la date de début."), code="dates")
         return cleaned
+
+    def dates_iso(self) -> dict[str, str]:
+        """The dates filled in, in ISO, for the links of the page; none when the form is not
+        valid."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: self.cleaned_data[name].isoformat()
+            for name in ("date_from", "date_to")
+            if self.cleaned_data[name]
+        }
 
     def filters(self) -> AuditFilters:
         """The filters of a valid form; none at all when the form is not valid."""

@@ -28,6 +28,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_filter(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    for name, value in form.dates_iso().items():
+        query[name] = value
     return render(
         request,
         "core/audit_list.html",

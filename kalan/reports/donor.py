@@ -3,8 +3,9 @@ of the narrative with its charts.
 
 It covers the workshops the partner funds whose sessions start in the period, and says for each
 and in total the standard indicators (``Indicator``): persons trained, distinct persons,
-person-days, by sex, corps and region; the attendance rate and the mean normalised gain; the
-share passing the post-test and satisfaction; the partner's funds against the allowances paid.
+person-days, by sex, corps and region; the attendance rate, Hake's gain (class averages) and the
+mean individual normalised gain; the share passing the post-test and satisfaction; the
+partner's funds against the allowances paid.
 Each indicator is printed with its target when the workshop has one (``Target``).
 
 A partner sees aggregates only: no name of a person (participant or facilitator) is ever read
@@ -19,12 +20,14 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kalan.assessments.selectors import HAKE_GAIN, INDIVIDUAL_GAIN
 from kalan.core.formats import date_range, date_short, days, money, number, percent
 from kalan.core.models import Organisation, Partner
 from kalan.core.render.spreadsheets import spreadsheet_safe
@@ -79,6 +82,19 @@ class DonorFacts:
     total: Figures
     narrative: DonorReport | None
     made_on: dt.date = field(default_factory=timezone.localdate)
+
+
+def donor_span(*, partner: Partner) -> tuple[dt.date, dt.date] | None:
+    """The partner's data: from the first day of the first session to the last day of the last
+    session of the workshops it funds; None when they have no session yet."""
+    span = (
+        figures.Scope(partner_id=partner.pk)
+        .sessions()
+        .aggregate(first=Min("start_date"), last=Max("end_date"))
+    )
+    if span["first"] is None:
+        return None
+    return span["first"], span["last"]
 
 
 def donor_facts(
@@ -184,9 +200,11 @@ def indicator_values(found: Figures) -> list[IndicatorValue]:
         ),
         IndicatorValue("pre_mean", _("Moyenne au pré-test"), learning.pre_mean, "percent"),
         IndicatorValue("post_mean", _("Moyenne au post-test"), learning.post_mean, "percent"),
+        # Two gains, each under its own name (their definitions: ``definitions()``).
+        IndicatorValue("hake_gain", str(HAKE_GAIN), _percent(learning.hake_gain), "percent"),
         IndicatorValue(
             Indicator.MEAN_GAIN,
-            _("Gain normalisé moyen"),
+            str(INDIVIDUAL_GAIN),
             _percent(learning.mean_normalised_gain),
             "percent",
         ),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kalan.core.formats import date_short
+from kalan.core.forms import DateField
 from kalan.core.models import Partner, Place
 from kalan.plans.models import Axis
 from kalan.reports.dashboard import StepChoice
@@ -37,19 +38,13 @@ class DashboardFilterForm(forms.Form):
     """Period, axis, funder and region; every field may stay empty (no filter).
 
     The field names are the query string's keys (``?du=2022-01-01&region=12``): short and French,
-    like the page's address. None of them names a person.
+    like the page's address. None of them names a person. The dates are typed jj/mm/aaaa and
+    read in either form (``kalan.core.forms.DateField``); the links ``query`` writes carry them
+    in ISO.
     """
 
-    du = forms.DateField(
-        label=gettext_lazy("Du"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    au = forms.DateField(
-        label=gettext_lazy("Au"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    du = DateField(label=gettext_lazy("Du"), required=False)
+    au = DateField(label=gettext_lazy("Au"), required=False)
     axe = AxisChoiceField(
         label=gettext_lazy("Axe stratégique"),
         queryset=Axis.objects.select_related("plan").order_by("plan__start_year", "number"),
@@ -104,8 +99,15 @@ class DashboardFilterForm(forms.Form):
         return step
 
     def query(self) -> str:
-        """The filters as a query string, for the download links: only the fields filled."""
-        return urlencode({name: self.data[name] for name in self.fields if self.data.get(name)})
+        """The filters as a query string, for the download links: only the fields filled, the
+        dates in ISO (call once the form is valid)."""
+        found: dict[str, str] = {}
+        for name in self.fields:
+            if not self.data.get(name):
+                continue
+            value = self.cleaned_data.get(name)
+            found[name] = value.isoformat() if isinstance(value, dt.date) else self.data[name]
+        return urlencode(found)
 
     def described(self) -> list[tuple[str, str]]:
         """The filters in words, for the page and the files: « Période : … », « Axe : … »."""

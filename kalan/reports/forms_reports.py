@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kalan.core.forms import DateField
 from kalan.core.models import Partner
 from kalan.reports.models import Indicator, Language
 
@@ -26,11 +27,19 @@ class DonorNarrativeForm(forms.Form):
 
 
 class DonorPeriodForm(forms.Form):
-    """Which partner, which period, which language: read from the address (no personal data)."""
+    """Which partner, which period, which language: read from the address (no personal data).
+
+    A date left empty is the first or the last day of the partner's sessions (the page fills it
+    in): another partner chosen in the list is shown over its own period, not the previous one's.
+    """
 
     partenaire = forms.ModelChoiceField(label=_("Partenaire"), queryset=Partner.objects.none())
-    du = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+    du = DateField(label=_("Du"), required=False)
+    au = DateField(
+        label=_("Au"),
+        required=False,
+        help_text=_("Dates vides : toute la période des sessions du partenaire."),
+    )
     langue = forms.ChoiceField(label=_("Langue"), choices=Language.choices, initial="fr")
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:

@@ -12,22 +12,30 @@ Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kalan.core.formats import dates_phrase
 from kalan.core.http import attachment
 from kalan.core.models import Partner
 from kalan.core.roles import requires
 from kalan.reports.activity import LANGUAGES, activity_document, activity_filename
-from kalan.reports.donor import XLSX_TYPE, donor_document, donor_facts, donor_filename
+from kalan.reports.donor import (
+    XLSX_TYPE,
+    donor_document,
+    donor_facts,
+    donor_filename,
+    donor_span,
+)
 from kalan.reports.forms_reports import (
     ActivityReportForm,
     DonorNarrativeForm,
@@ -168,57 +176,89 @@ def _int(value: str | None) -> int:
         return 0
 
 
+def _this_year() -> tuple[dt.date, dt.date]:
+    year = timezone.localdate().year
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _period(data: dict[str, Any], span: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
+    """The period asked for; a date left empty is the first or last day of the partner's data
+    (``donor_span``), of this year when it has none."""
+    first, last = span or _this_year()
+    start: dt.date | None = data["du"]
+    end: dt.date | None = data["au"]
+    if start is None:
+        start = min(first, end) if end else first
+    if end is None:
+        end = max(last, start)
+    return start, end
+
+
+def _period_query(partner: Partner, start: dt.date, end: dt.date, language: str) -> str:
+    """The report's address: dates in ISO, which nobody can read the wrong way round."""
+    return urlencode(
+        {
+            "partenaire": str(partner.pk),
+            "du": start.isoformat(),
+            "au": end.isoformat(),
+            "langue": language,
+        }
+    )
+
+
 @requires("write_reports", "view_funded")
 def donor_reports(request: HttpRequest) -> HttpResponse:
     partners = partners_allowed(request.user)
     if not partners.exists():
         raise Http404
     form = _period_form(request)
-    facts = narrative_form = None
-    query = ""
     if form is None:
-        year = dt.date.today().year
+        # Opened from the menu: the first partner over the span of its data, so that past
+        # work shows, not this year's only.
+        partner = partners.first()
+        assert partner is not None
+        start, end = donor_span(partner=partner) or _this_year()
         form = DonorPeriodForm(
             partners=partners,
+            initial={"partenaire": partner, "du": start, "au": end, "langue": "fr"},
+        )
+        return _donor_page(request, form=form, partners=partners)
+    if not form.is_valid():
+        return _donor_page(request, form=form, partners=partners)
+    data = form.cleaned_data
+    span = donor_span(partner=data["partenaire"])
+    start, end = _period(data, span)
+    query = _period_query(data["partenaire"], start, end, data["langue"])
+    if data["du"] is None or data["au"] is None:
+        # The address names the period shown, for the downloads, the text and a bookmark.
+        return redirect(f"{reverse('donor_reports')}?{query}")
+    facts = donor_facts(partner=data["partenaire"], start=start, end=end, language=data["langue"])
+    narrative_form = None
+    if request.user.has_perm("kalan.write_reports"):
+        narrative = facts.narrative
+        narrative_form = DonorNarrativeForm(
             initial={
-                "partenaire": partners.first(),
-                "du": dt.date(year, 1, 1),
-                "au": dt.date(year, 12, 31),
-                "langue": "fr",
-            },
-        )
-    elif form.is_valid():
-        data = form.cleaned_data
-        facts = donor_facts(
-            partner=data["partenaire"], start=data["du"], end=data["au"], language=data["langue"]
-        )
-        query = urlencode(
-            {
-                "partenaire": data["partenaire"].pk,
-                "du": data["du"].isoformat(),
-                "au": data["au"].isoformat(),
-                "langue": data["langue"],
+                "introduction": narrative.introduction if narrative else "",
+                "conclusions": narrative.conclusions if narrative else "",
             }
         )
-        if request.user.has_perm("kalan.write_reports"):
-            narrative = facts.narrative
-            narrative_form = DonorNarrativeForm(
-                initial={
-                    "introduction": narrative.introduction if narrative else "",
-                    "conclusions": narrative.conclusions if narrative else "",
-                }
-            )
+    extra: dict[str, Any] = {"facts": facts, "query": query, "narrative_form": narrative_form}
+    if span is not None and (start > span[0] or end < span[1]):
+        # The period leaves out some of the partner's sessions: say so, and offer them all.
+        extra["span_text"] = dates_phrase(*span)
+        extra["span_query"] = _period_query(data["partenaire"], *span, data["langue"])
+    return _donor_page(request, form=form, partners=partners, **extra)
+
+
+def _donor_page(
+    request: HttpRequest, *, form: DonorPeriodForm, partners: QuerySet[Partner], **extra: Any
+) -> HttpResponse:
     saved = DonorReport.objects.filter(partner__in=partners).select_related("partner")
+    context = {"facts": None, "query": "", "narrative_form": None, **extra}
     return render(
         request,
         "reports/donor_reports.html",
-        {
-            "form": form,
-            "facts": facts,
-            "query": query,
-            "narrative_form": narrative_form,
-            "saved": saved.order_by("-end", "partner__name")[:20],
-        },
+        {"form": form, "saved": saved.order_by("-end", "partner__name")[:20], **context},
     )
 
 
@@ -230,17 +270,18 @@ def donor_report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if form is None or not form.is_valid():
         raise Http404
     data = form.cleaned_data
+    start, end = _period(data, donor_span(partner=data["partenaire"]))
     document = donor_document(
         partner=data["partenaire"],
-        start=data["du"],
-        end=data["au"],
+        start=start,
+        end=end,
         language=data["langue"],
         fmt=fmt,  # type: ignore[arg-type]
     )
     filename = donor_filename(
         partner=data["partenaire"],
-        start=data["du"],
-        end=data["au"],
+        start=start,
+        end=end,
         language=data["langue"],
         fmt=fmt,  # type: ignore[arg-type]
     )
@@ -255,15 +296,17 @@ def donor_report_narrative(request: HttpRequest) -> HttpResponse:
         raise Http404
     narrative = DonorNarrativeForm(request.POST)
     data = form.cleaned_data
+    start, end = _period(data, donor_span(partner=data["partenaire"]))
     if narrative.is_valid():
         donor_report_save(
             partner=data["partenaire"],
-            start=data["du"],
-            end=data["au"],
+            start=start,
+            end=end,
             language=data["langue"],
             introduction=narrative.cleaned_data["introduction"],
             conclusions=narrative.cleaned_data["conclusions"],
             by=request.user,  # type: ignore[arg-type]
         )
         messages.success(request, _("Texte du rapport enregistré."))
-    return redirect(f"{reverse('donor_reports')}?{request.GET.urlencode()}")
+    query = _period_query(data["partenaire"], start, end, data["langue"])
+    return redirect(f"{reverse('donor_reports')}?{query}")

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kalan.core.forms import DateInput
+from kalan.core.forms import DateField
 from kalan.core.models import Partner, Place, User
 from kalan.people.models import Corps, Person, Rank, Unit
 from kalan.plans.models import Axis
@@ -33,6 +33,28 @@ class WorkshopForm(forms.Form):
     description = forms.CharField(
         label=_("Contexte"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # What English documents (the English press release) print; left empty, they quote the
+    # French and the page that issues them says so.
+    title_en = forms.CharField(
+        label=_("Intitulé en anglais"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    general_objective_en = forms.CharField(
+        label=_("Objectif général en anglais"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+    )
+    objectives_en = forms.CharField(
+        label=_("Objectifs spécifiques en anglais"),
+        help_text=_(
+            "Facultatif. Une ligne par objectif, dans le même ordre qu’en français ; une ligne "
+            "vide laisse un objectif sans traduction."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "en"}),
+    )
 
     def clean_objectives(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["objectives"].splitlines()]
@@ -42,6 +64,30 @@ class WorkshopForm(forms.Form):
                 _("Indiquez au moins un objectif spécifique."), code="required"
             )
         return lines
+
+    def clean_objectives_en(self) -> list[str]:
+        # By position: an empty line is an objective without English; only the last ones go.
+        lines = [line.strip() for line in self.cleaned_data["objectives_en"].splitlines()]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        french, english = data.get("objectives"), data.get("objectives_en")
+        if french is not None and english and len(english) > len(french):
+            self.add_error(
+                "objectives_en",
+                forms.ValidationError(
+                    _(
+                        "%(english)s lignes en anglais pour %(french)s objectifs spécifiques : "
+                        "une ligne par objectif, dans le même ordre."
+                    )
+                    % {"english": len(english), "french": len(french)},
+                    code="objectives_en_too_many",
+                ),
+            )
+        return data
 
 
 class FundingForm(forms.Form):
@@ -102,7 +148,7 @@ class SessionForm(forms.ModelForm):
             "certificate_min_percent",
             "trainers",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        field_classes = {"start_date": DateField, "end_date": DateField}
         labels = {
             "per_diem_rate": _("Per diem par jour (FCFA)"),
             "transport_rate": _("Forfait transport (FCFA)"),
