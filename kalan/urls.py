@@ -16,6 +16,9 @@ from kalan.reports import urls as reports
 from kalan.reports.views_home import home
 from kalan.workshops import urls as workshops
 
+# A refused htmx click gets a line in the page, not the whole « Accès refusé » page.
+handler403 = "kalan.core.views_errors.permission_denied"
+
 urlpatterns = [
     # The home page: the only route declared here.
     path("", home, name="home"),

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kalan.assessments.errors import AssessmentError
 from kalan.assessments.models import Choice, CurriculumObjective, Module, Question, QuestionKind
@@ -169,21 +170,32 @@ def question_problems(*, kind: str, choices: Sequence[ChoiceData]) -> list[Asses
             )
     if kind == QuestionKind.SINGLE and right != 1:
         problem(
-            _("Une question à choix unique a exactement une bonne réponse : %(count)s cochée(s).")
+            ngettext(
+                "Une question à choix unique a exactement une bonne réponse : %(count)s cochée.",
+                "Une question à choix unique a exactement une bonne réponse : %(count)s cochées.",
+                right,
+            )
             % {"count": right},
             "wrong_right_count",
         )
     if kind == QuestionKind.TRUE_FALSE and right != 1:
         problem(
-            _("Une question vrai ou faux a exactement une bonne réponse : %(count)s cochée(s).")
+            ngettext(
+                "Une question vrai ou faux a exactement une bonne réponse : %(count)s cochée.",
+                "Une question vrai ou faux a exactement une bonne réponse : %(count)s cochées.",
+                right,
+            )
             % {"count": right},
             "wrong_right_count",
         )
     if kind == QuestionKind.MULTIPLE and right < 2:
         problem(
-            _(
+            ngettext(
                 "Une question à choix multiple a au moins deux bonnes réponses : %(count)s "
-                "cochée(s). Avec une seule, choisissez le choix unique."
+                "cochée. Avec une seule, choisissez le choix unique.",
+                "Une question à choix multiple a au moins deux bonnes réponses : %(count)s "
+                "cochées. Avec une seule, choisissez le choix unique.",
+                right,
             )
             % {"count": right},
             "wrong_right_count",

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django_htmx.middleware import HtmxDetails
@@ -19,6 +20,24 @@ class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it, for views that answer htmx."""
 
     htmx: HtmxDetails
+
+
+# The page's region for messages (``core/base.html``), where a refused htmx action says why.
+MESSAGES_REGION = "#messages"
+
+
+def htmx_message(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    """Why an action sent by htmx was refused (400, 403), shown in the page's messages region.
+
+    htmx drops an error's answer by default, so a refused click did nothing visible. The message
+    is rendered by a template (escaped: it may quote what the request sent), and the headers
+    send it to ``MESSAGES_REGION`` instead of the element that asked; ``core/base.html`` tells
+    htmx to swap 400 and 403 answers.
+    """
+    response = render(request, "core/_htmx_message.html", {"message": message}, status=status)
+    response["HX-Retarget"] = MESSAGES_REGION
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -111,6 +111,13 @@ GRANTS: dict[str, frozenset[str]] = {
 SCOPED_TO_ASSIGNED_SESSIONS = frozenset({Role.TRAINER})
 
 
+def sees_assigned_sessions_only(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether this user's sessions are those assigned to them (a trainer), not all of them."""
+    if getattr(user, "is_superuser", False):
+        return False
+    return getattr(user, "role", "") in SCOPED_TO_ASSIGNED_SESSIONS
+
+
 def capabilities_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     """The ``kalan.*`` permissions of an active user: those of their role, nothing else."""
     if not user.is_active or user.is_anonymous:

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from kalan.core.roles import any_user
-from kalan.reports.figures import Scope, participation
+from kalan.core.roles import any_user, sees_assigned_sessions_only
+from kalan.reports.figures import Participation, Scope, participation
 from kalan.workshops import selectors
 
 
@@ -19,12 +19,17 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "current": selectors.sessions_current_and_coming(user=request.user),
             "recent": selectors.sessions_recent(user=request.user),
-            # Programme totals are for its staff; an account without a role sees none. They
-            # come from the reports' own figures, so the home page and the reports agree.
-            "headline": (
-                participation(scope=Scope())
-                if request.user.has_perm("kalan.view_programme")
-                else None
-            ),
+            "headline": _headline(request),
         },
     )
+
+
+def _headline(request: HttpRequest) -> Participation | None:
+    """The key figures of what this user may open: the programme's for its staff, a trainer's
+    own sessions for a trainer, none for an account without a role. They come from the reports'
+    own figures, so the home page and the reports agree."""
+    user = request.user
+    if not user.has_perm("kalan.view_programme"):
+        return None
+    scope = Scope(trainer_id=user.pk) if sees_assigned_sessions_only(user) else Scope()
+    return participation(scope=scope)

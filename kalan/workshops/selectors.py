@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kalan.core.models import User
-from kalan.core.roles import SCOPED_TO_ASSIGNED_SESSIONS
+from kalan.core.roles import SCOPED_TO_ASSIGNED_SESSIONS, sees_assigned_sessions_only
 from kalan.core.text import fold
 from kalan.people.models import Person
 from kalan.plans.models import Axis
@@ -39,7 +39,7 @@ def sessions_visible(user: AnyUser) -> QuerySet[Session]:
     trainer, none for a donor viewer or an account without a role."""
     if not user.has_perm("kalan.view_programme"):
         return Session.objects.none()
-    if not user.is_superuser and getattr(user, "role", "") in SCOPED_TO_ASSIGNED_SESSIONS:
+    if sees_assigned_sessions_only(user):
         return Session.objects.filter(trainers=user.pk)
     return Session.objects.all()
 
@@ -48,7 +48,7 @@ def workshops_visible(user: AnyUser) -> QuerySet[Workshop]:
     """Workshops with at least one visible session, or all of them for unscoped staff."""
     if not user.has_perm("kalan.view_programme"):
         return Workshop.objects.none()
-    if not user.is_superuser and getattr(user, "role", "") in SCOPED_TO_ASSIGNED_SESSIONS:
+    if sees_assigned_sessions_only(user):
         return Workshop.objects.filter(
             pk__in=sessions_visible(user).values("workshop_id")
         ).distinct()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kalan.core.errors import KalanError
 from kalan.core.forms import form_add_error
-from kalan.core.http import HtmxHttpRequest
+from kalan.core.http import HtmxHttpRequest, htmx_message
 from kalan.core.roles import requires
 from kalan.people.models import Person
 from kalan.people.selectors import person_search
@@ -56,6 +56,9 @@ def _workshop_form(request: HttpRequest, workshop: Workshop | None) -> HttpRespo
             "objectives": "\n".join(o.text for o in workshop.objectives.all()),
             "target_audience": workshop.target_audience,
             "description": workshop.description,
+            "title_en": workshop.title_en,
+            "general_objective_en": workshop.general_objective_en,
+            "objectives_en": "\n".join(o.text_en for o in workshop.objectives.all()).rstrip(),
         }
         funding_initial = [
             {"partner": f.partner, "amount": f.amount} for f in workshop.fundings.all()
@@ -155,8 +158,9 @@ def _person_search(query: str, session: Session) -> list[Person]:
 def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
     session = selectors.session_get_or_404(uid, user=request.user)
     query = request.GET.get("q", "")
+    may_enroll = request.user.has_perm("kalan.enroll")
     # The registry search is for those who enrol: it lists persons of every session.
-    results = _person_search(query, session) if request.user.has_perm("kalan.enroll") else []
+    results = _person_search(query, session) if may_enroll else []
     if request.htmx and request.GET.get("partial") == "search":
         return render(
             request,
@@ -176,6 +180,10 @@ def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
             "results": results,
             "existing_form": EnrollExistingForm(),
             "new_form": EnrollNewForm(),
+            # What the page offers, so that a role is not shown a button it would be refused.
+            "may_enroll": may_enroll,
+            "may_mark": request.user.has_perm("kalan.mark_attendance"),
+            "may_open_persons": request.user.has_perm("kalan.view_persons"),
         },
     )
 
@@ -262,8 +270,10 @@ def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -
     try:
         day = dt.date.fromisoformat(request.POST.get("day", ""))
     except ValueError:
-        return HttpResponse(_("Jour invalide."), status=400)
+        return _attendance_refused(request, _("Jour invalide."))
     half = request.POST.get("half", Attendance.Half.DAY)
+    if half not in Attendance.Half.values:
+        return _attendance_refused(request, _("Période invalide."))
     try:
         present = services.attendance_toggle(
             enrollment=enrollment,
@@ -272,7 +282,7 @@ def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -
             by=request.user,  # type: ignore[arg-type]
         )
     except KalanError as error:
-        return HttpResponse(str(error), status=400)
+        return _attendance_refused(request, str(error))
     if not request.htmx:
         return redirect("session_detail", uid=session.uid)
     column_total, row_total = selectors.attendance_counts(enrollment=enrollment, day=day, half=half)
@@ -290,6 +300,13 @@ def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -
             "row_total": row_total,
         },
     )
+
+
+def _attendance_refused(request: HtmxHttpRequest, message: str) -> HttpResponse:
+    """A 400 that says why, in the page for htmx, as plain text (never markup) without it."""
+    if request.htmx:
+        return htmx_message(request, message, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 @requires("view_programme")

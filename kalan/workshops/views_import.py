@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kalan.core.roles import requires
 from kalan.people.models import Corps
@@ -121,13 +121,26 @@ def _commit(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         return redirect("import_upload", uid=batch.session.uid)
     messages.success(
         request,
-        _(
-            "Liste importée : %(created)s personne(s) créée(s), %(matched)s retrouvée(s), "
-            "%(enrolled)s inscription(s)."
-        )
-        % {**result.counts, "enrolled": result.enrolled},
+        _imported_message(
+            created=result.counts["created"],
+            matched=result.counts["matched"],
+            enrolled=result.enrolled,
+        ),
     )
     return redirect("session_detail", uid=batch.session.uid)
+
+
+def _imported_message(*, created: int, matched: int, enrolled: int) -> str:
+    """« Liste importée : 2 personnes créées, 1 retrouvée, 3 inscriptions. », each word agreeing
+    with its own number."""
+    return _("Liste importée : %(created)s, %(matched)s, %(enrolled)s.") % {
+        "created": ngettext("%(count)s personne créée", "%(count)s personnes créées", created)
+        % {"count": created},
+        "matched": ngettext("%(count)s retrouvée", "%(count)s retrouvées", matched)
+        % {"count": matched},
+        "enrolled": ngettext("%(count)s inscription", "%(count)s inscriptions", enrolled)
+        % {"count": enrolled},
+    }
 
 
 def _preview_page(request: HttpRequest, batch: ImportBatch, plan: ImportPlan) -> HttpResponse:

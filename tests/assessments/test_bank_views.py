@@ -168,7 +168,7 @@ def test_a_single_choice_with_two_right_answers_is_refused_at_the_answers(
     assert [e.code for e in choices.non_form_errors().as_data()] == ["wrong_right_count"]
     page = response.content.decode()
     assert 'id="choices-errors"' in page
-    assert "exactement une bonne réponse : 2 cochée(s)" in page
+    assert "exactement une bonne réponse : 2 cochées" in page
     assert 'value="72 heures"' in page  # what was typed is kept
 
 

@@ -177,7 +177,7 @@ def test_one_post_saves_the_whole_grid_scored_as_the_test_defines_it(
     assert results is not None
     assert results.percents == {first.pk: 62.5, second.pk: 75.0}
     assert absent.pk not in results.percents
-    assert "2 copie(s) papier enregistrée(s)" in officer.get(entry_url(test)).content.decode()
+    assert "2 copies papier enregistrées et notées" in officer.get(entry_url(test)).content.decode()
 
 
 def test_an_impossible_entry_is_shown_at_its_cell_and_nothing_is_saved(

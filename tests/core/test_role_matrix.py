@@ -458,6 +458,8 @@ GET: list[Row] = [
     *row("dashboard_download", DASHBOARD, lambda w: {"chart": "regions", "fmt": "xlsx"}),
     *row("plan_list", STAFF),
     *row("axis_detail", STAFF, lambda w: {"pk": w.axis.pk}),
+    *row("axis_edit", CHANGE, lambda w: {"pk": w.axis.pk}),
+    *row("partner_edit", CHANGE, lambda w: {"pk": w.partner.pk}),
     *row("workshop_list", STAFF),
     *row("workshop_create", CHANGE),
     *both("workshop_detail", STAFF, _workshop),
@@ -493,6 +495,7 @@ GET: list[Row] = [
     *both("test_open", POST_ONLY, _test),
     *both("test_close", POST_ONLY, _test),
     *both("test_live", RUN, _test),
+    *both("test_device_decide", POST_ONLY, _test),
     *both("test_results", READ_TESTS, _test),
     *both("results_export", PERSONS, _test),
     *both("test_print", RUN, _test),
@@ -579,6 +582,13 @@ def _copy_source(site: Site, world: World) -> dict[str, object]:
 
 
 POST: list[Row] = [
+    *row("axis_edit", BY_CHANGE, lambda w: {"pk": w.axis.pk}, lambda w: {"title": "Autre axe"}),
+    *row(
+        "partner_edit",
+        BY_CHANGE,
+        lambda w: {"pk": w.partner.pk},
+        lambda w: {"name": "Autre nom", "name_en": "Other name"},
+    ),
     *row("workshop_create", BY_CHANGE, data=lambda w: {"axis": w.axis.pk, "title": "Nouveau"}),
     *both("workshop_edit", BY_CHANGE, _workshop, lambda s, w: {"title": "Autre titre"}),
     *both("session_create", BY_CHANGE, _workshop, lambda s, w: {"venue": "Ailleurs"}),
@@ -627,6 +637,7 @@ POST: list[Row] = [
     *both("test_create_copy", BY_RUN, _session, _copy_source),
     *both("survey_create", BY_RUN, _session, lambda s, w: {"title": ""}),
     *both("test_close", BY_RUN, _test),
+    *both("test_device_decide", BY_RUN, _test),
     *both("test_open", BY_RUN, _test),
     *both("test_paper_entry", BY_RUN, _test),
     *row("organisation_settings", BY_ADMIN, data=lambda w: {"name": "X"}),
@@ -695,6 +706,7 @@ POST: list[Row] = [
 # Pages that need no account: participants answering a test, anyone checking a certificate.
 ANONYMOUS: dict[str, tuple[Kwargs, int]] = {
     "take_join": (_none, 200),
+    "take_wait": (_none, 302),  # no phone waiting for a copy: back to the join page
     "take_question": (lambda w: {"n": 1}, 302),  # no test joined yet: back to the join page
     "take_summary": (_none, 302),
     "take_submit": (_none, 405),  # a POST only

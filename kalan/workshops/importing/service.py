@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kalan.core.audit import audit_bulk_created
 from kalan.core.datadir import IMPORTS_FOLDER
@@ -131,7 +132,12 @@ class ImportRefused(ImportFileError):
 
     def __init__(self, errors: list[CellError], counts: dict[str, int]) -> None:
         super().__init__(
-            _("Rien n’a été importé : %(count)s erreur(s) à corriger.") % {"count": len(errors)},
+            ngettext(
+                "Rien n’a été importé : %(count)s erreur à corriger.",
+                "Rien n’a été importé : %(count)s erreurs à corriger.",
+                len(errors),
+            )
+            % {"count": len(errors)},
             code="import_has_errors",
         )
         self.errors = errors
