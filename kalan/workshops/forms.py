@@ -221,6 +221,9 @@ class PersonForm(forms.ModelForm):
         corps = self.fields["corps"]
         assert isinstance(corps, forms.ModelChoiceField)
         corps.queryset = Corps.objects.all()
+        # Two radio buttons, not three: Django adds a dashed "no choice" to a required field
+        # without a default, which reads as a third sex.
+        self.fields["sex"].choices = Person.Sex.choices  # type: ignore[attr-defined]
         # Without JavaScript a select cannot follow the corps: group the choices by corps instead.
         self.fields["rank"].choices = [("", "---------"), *_ranks_by_corps()]  # type: ignore[attr-defined]
         self.fields["unit"].choices = [("", "---------"), *_units_by_corps()]  # type: ignore[attr-defined]

@@ -64,6 +64,9 @@ class PlannedRow:
 
     @property
     def outcome_label(self) -> str:
+        """One label a row: a repeat says which row it repeats, not also "new person"."""
+        if self.repeat_of is not None:
+            return _("même personne que la ligne %(row)s") % {"row": self.repeat_of}
         return str(OUTCOME_LABELS[self.outcome])
 
 
@@ -73,12 +76,21 @@ class ImportPlan:
     table: Table
     mapping: dict[int, str]
     rows: list[PlannedRow]
-    errors: list[CellError]  # errors of the whole list (a missing column, the capacity)
+    errors: list[CellError]  # errors of the whole list (a missing column…)
     persons: dict[int, Person] = field(default_factory=dict)  # matched and candidate persons
+    # The list takes the session past its capacity and that was not confirmed: no error of the
+    # list's, so shown apart from them and not counted with them, but it stops the commit too.
+    capacity_error: CellError | None = None
 
     @property
     def all_errors(self) -> list[CellError]:
+        """What is wrong in the list itself: whole-list errors, then each row's."""
         return self.errors + [error for row in self.rows for error in row.errors]
+
+    @property
+    def refusals(self) -> list[CellError]:
+        """Everything that stops the commit: the errors and an unconfirmed capacity."""
+        return self.all_errors + ([self.capacity_error] if self.capacity_error else [])
 
     @property
     def taken(self) -> list[PlannedRow]:
@@ -454,15 +466,13 @@ def _capacity_check(plan: ImportPlan, *, allow_over_capacity: bool) -> None:
     )
     adding = sum(1 for r in plan.taken if not r.already_enrolled)
     if taken + adding > session.capacity and not allow_over_capacity:
-        plan.errors.append(
-            CellError(
-                row=0,
-                column="",
-                field="",
-                message=_(
-                    "La liste porte la session à %(total)s participants pour %(capacity)s "
-                    "places : confirmez l’inscription au-delà de la capacité."
-                )
-                % {"total": taken + adding, "capacity": session.capacity},
+        plan.capacity_error = CellError(
+            row=0,
+            column="",
+            field="",
+            message=_(
+                "La liste porte la session à %(total)s participants pour %(capacity)s "
+                "places : confirmez l’inscription au-delà de la capacité."
             )
+            % {"total": taken + adding, "capacity": session.capacity},
         )

@@ -157,12 +157,13 @@ def import_commit(
 ) -> ImportResult:
     """Create the new persons and units and enrol everyone, in one transaction.
 
-    Raises ImportRefused, with every error, when the plan has any: then nothing is written.
+    Raises ImportRefused, with every error (and an unconfirmed capacity), when the plan has any:
+    then nothing is written.
     Committing the same list twice creates nothing the second time: its rows match.
     """
     # Lock the session: two imports (or an import and a hand enrolment) must not both take seats.
     Session.objects.select_for_update().get(pk=plan.session.pk)
-    errors = plan.all_errors
+    errors = plan.refusals
     if errors:
         raise ImportRefused(errors, plan.counts())
     taken = plan.taken

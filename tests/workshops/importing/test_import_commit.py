@@ -161,6 +161,10 @@ def test_the_same_person_twice_in_a_file_is_taken_once(
     )
     plan = _plan(path, sevare_session, default_corps_id=corps("Gendarmerie").pk)
     assert plan.rows[1].repeat_of == 4
+    assert [row.outcome_label for row in plan.rows] == [
+        "nouvelle personne",
+        "même personne que la ligne 4",
+    ]
     assert plan.counts()["created"] == 1
     import_commit(plan=plan, by=None)
     assert Person.objects.filter(service_number="G-9").count() == 1
@@ -251,9 +255,17 @@ def test_a_list_past_the_capacity_needs_the_override(
     )
     gendarmerie = corps("Gendarmerie").pk
     refused = _plan(path, sevare_session, default_corps_id=gendarmerie)
-    assert "2 participants pour 1 places" in refused.all_errors[0].message
+    # A warning to confirm, apart from the list's errors and not counted with them…
+    assert refused.capacity_error is not None
+    assert "2 participants pour 1 places" in refused.capacity_error.message
+    assert refused.all_errors == [] and refused.counts()["errors"] == 0
+    # …that still stops the commit until it is confirmed.
+    assert refused.refusals == [refused.capacity_error]
+    with pytest.raises(ImportRefused):
+        import_commit(plan=refused, by=None)
+    assert not sevare_session.enrollments.exists()
     accepted = _plan(path, sevare_session, default_corps_id=gendarmerie, allow_over_capacity=True)
-    assert accepted.all_errors == []
+    assert accepted.capacity_error is None and accepted.refusals == []
 
 
 def test_a_windows_1252_csv_with_semicolons_imports_like_the_sheet(

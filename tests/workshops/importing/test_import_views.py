@@ -103,3 +103,49 @@ def test_a_file_that_is_no_spreadsheet_is_refused_at_the_field(
     assert response.context["form"].errors["file"]  # type: ignore[attr-defined]
     assert not ImportBatch.objects.exists()
     assert set(imports_dir().iterdir()) == kept_before  # the refused upload is not kept
+
+
+def test_the_preview_shows_the_capacity_apart_from_the_errors_and_labels_a_repeat_once(
+    officer: Client, sevare_session: Session, tmp_path: Path
+) -> None:
+    sevare_session.capacity = 1
+    sevare_session.save()
+    path = xlsx_write(
+        tmp_path / "liste.xlsx",
+        [
+            ["Nom", "Prénoms", "Grade", "Sexe", "Matricule"],
+            ["TRAORE", "Moussa", "Adjudant", "M", "G-1"],
+            ["DIARRA", "Awa", "Adjudant", "F", "G-2"],
+            ["TRAORÉ", "Moussa", "Adjudant", "M", "G-1"],
+        ],
+    )
+    _upload(officer, sevare_session, path)
+    batch = ImportBatch.objects.get()
+    officer.post(
+        reverse("import_preview", kwargs={"uid": batch.uid}),
+        {"corps": str(corps("Gendarmerie").pk), "action": "refresh"},
+    )
+
+    preview = officer.get(reverse("import_preview", kwargs={"uid": batch.uid}))
+    page = preview.content.decode()
+
+    assert preview.context["counts"]["errors"] == 0
+    assert 'id="error-count">0<' in page
+    assert 'class="form-errors"' not in page
+    warning = page.split('id="capacity-warning"', 1)[1].split("</p>", 1)[0]
+    assert "2 participants pour 1 places" in warning
+    assert 'disabled aria-disabled="true"' in page  # still to confirm before importing
+    repeat_row = next(row for row in page.split("<tr>") if '<td class="num">4</td>' in row)
+    assert repeat_row.count("même personne que la ligne 2") == 1
+    assert "nouvelle personne" not in repeat_row
+
+
+def test_the_new_person_form_offers_two_sexes_and_no_dashed_choice(
+    officer: Client, sevare_session: Session
+) -> None:
+    page = officer.get(reverse("session_detail", kwargs={"uid": sevare_session.uid}))
+
+    html = page.content.decode()
+    assert html.count('name="sex"') == 2
+    assert 'name="sex" value=""' not in html
+    assert list(page.context["new_form"].fields["sex"].choices) == [("F", "femme"), ("M", "homme")]

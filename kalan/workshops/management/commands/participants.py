@@ -77,7 +77,7 @@ class Command(BaseCommand):
             default_corps_id=default_corps,
             allow_over_capacity=options["over_capacity"],
         )
-        errors = plan.all_errors
+        errors = plan.refusals
         if errors or options["dry_run"]:
             self._report(plan, errors, options)
             if errors:
