@@ -499,7 +499,7 @@ def session_results(*, session: Session) -> SessionResults:
     enrollments = list(
         Enrollment.objects.filter(session=session, superseded_by__isnull=True)
         .select_related("person")
-        .order_by("person__last_name", "person__first_names", "pk")
+        .order_by("person__sort_last", "person__sort_first", "pk")
     )
     objective_texts = _objective_texts(questions)
 
@@ -782,7 +782,7 @@ def paper_grid(*, test: Test) -> PaperGrid:
         )
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("person")
-        .order_by("person__last_name", "person__first_names", "pk")
+        .order_by("person__sort_last", "person__sort_first", "pk")
     )
     submissions = {
         enrollment_id: (pk, submitted_at, on_paper)

@@ -127,7 +127,7 @@ def test_live(*, test: Test) -> LiveList:
         )
         .exclude(Q(status=Enrollment.Status.WITHDRAWN) & ~Q(pk__in=list(submissions)))
         .select_related("person")
-        .order_by("person__last_name", "person__first_names")
+        .order_by("person__sort_last", "person__sort_first")
     )
     rows = []
     for enrollment in enrollments:

@@ -117,7 +117,7 @@ def _participants(session: Session) -> QuerySet[Enrollment]:
         session.enrollments.filter(role=Enrollment.Role.PARTICIPANT, superseded_by__isnull=True)
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .annotate(attended=Count("attendances", filter=_attended_filter(session, "attendances__")))
-        .order_by("person__last_name", "person__first_names", "pk")
+        .order_by("person__sort_last", "person__sort_first", "pk")
     )
 
 

@@ -33,7 +33,6 @@ import datetime as dt
 import hashlib
 import io
 import math
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -58,10 +57,9 @@ from kalan.core.render.spreadsheets import CellValue, ExportTable, spreadsheet_s
 from kalan.finance import signatures
 from kalan.finance.errors import StatementError
 from kalan.finance.models import PaymentStatement
-from kalan.workshops.models import Attendance, Enrollment, Session
+from kalan.workshops.models import Attendance, Enrollment, Session, enrollment_sort_key
 
 NUMBER_PREFIX = "EP"
-ROLE_ORDER = {role: n for n, role in enumerate(Enrollment.Role.values)}
 
 # Page geometry of the PDF (A4 landscape). Every person row has the same height (room for two
 # lines of text and a signature), so the rows a page holds are known before drawing: that is
@@ -168,20 +166,6 @@ def statement_sums(lines: Sequence[StatementLine]) -> StatementSums:
     )
 
 
-def _sort_key(enrollment: Enrollment) -> tuple[int, str, str]:
-    person = enrollment.person
-
-    def plain(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text).casefold()
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-    return (
-        ROLE_ORDER.get(enrollment.role, len(ROLE_ORDER)),
-        plain(person.last_name),
-        plain(person.first_names),
-    )
-
-
 def _periods(session: Session) -> set[tuple[dt.date, str]]:
     """The (day, half) the session takes attendance for: only these are paid."""
     return {(day, half) for day in session.days for half in session.halves}
@@ -220,7 +204,7 @@ def _read(session: Session) -> tuple[list[StatementLine], str]:
     periods = _periods(session)
     rows: list[tuple[str, str, dt.date, str]] = []
     lines: list[StatementLine] = []
-    for enrollment in sorted(enrollments, key=_sort_key):
+    for enrollment in sorted(enrollments, key=enrollment_sort_key):
         present = [
             (a.day, a.half) for a in enrollment.attendances.all() if (a.day, a.half) in periods
         ]

@@ -18,7 +18,7 @@ def person_filter(*, query: str = "") -> QuerySet[Person]:
             | Q(first_names__icontains=word)
             | Q(service_number__iexact=word)
         )
-    return persons.order_by("last_name", "first_names")
+    return persons.order_by("sort_last", "sort_first", "pk")
 
 
 def person_search(*, query: str = "") -> QuerySet[Person]:

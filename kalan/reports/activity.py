@@ -112,7 +112,7 @@ def activity_facts(*, workshop: Workshop, language: str) -> ActivityFacts:
         )
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .select_related("person")
-        .order_by("person__last_name", "person__first_names", "session__start_date")
+        .order_by("person__sort_last", "person__sort_first", "session__start_date")
     )
     for enrollment in enrollments:
         where = facilitators.setdefault(enrollment.person_id, (enrollment.person.full_name, []))[1]

@@ -217,6 +217,39 @@ class EnrollmentRole(models.TextChoices):
     OBSERVER = "observer", _("observateur")
 
 
+# One order for the people of a session, on screen and on paper (roster, sign-in sheets, badges,
+# lists, statements): participants first, then observers and organisers, facilitators last (they
+# sign off in a table of their own); within a role, last name then first names, folded
+# (``Person.sort_last``, ``Person.sort_first``), so the numbers of the roster and of the printed
+# sheet agree.
+ROLE_ORDER: dict[str, int] = {
+    EnrollmentRole.PARTICIPANT: 0,
+    EnrollmentRole.OBSERVER: 1,
+    EnrollmentRole.ORGANISER: 2,
+    EnrollmentRole.FACILITATOR: 3,
+}
+
+
+def enrollment_ordering() -> list[Any]:
+    """``order_by`` arguments for enrollments in the order of ROLE_ORDER, then by name."""
+    role = models.Case(
+        *(models.When(role=name, then=models.Value(n)) for name, n in ROLE_ORDER.items()),
+        default=models.Value(len(ROLE_ORDER)),
+    )
+    return [role, "person__sort_last", "person__sort_first", "pk"]
+
+
+def enrollment_sort_key(enrollment: Enrollment) -> tuple[int, str, str, int]:
+    """The same order as ``enrollment_ordering``, for enrollments already read."""
+    person = enrollment.person
+    return (
+        ROLE_ORDER.get(enrollment.role, len(ROLE_ORDER)),
+        person.sort_last,
+        person.sort_first,
+        enrollment.pk,
+    )
+
+
 class EnrollmentStatus(models.TextChoices):
     INVITED = "invited", _("invité")
     CONFIRMED = "confirmed", _("confirmé")

@@ -19,7 +19,14 @@ from kalan.core.roles import SCOPED_TO_ASSIGNED_SESSIONS, sees_assigned_sessions
 from kalan.core.text import fold
 from kalan.people.models import Person
 from kalan.plans.models import Axis
-from kalan.workshops.models import Attendance, Enrollment, Objective, Session, Workshop
+from kalan.workshops.models import (
+    Attendance,
+    Enrollment,
+    Objective,
+    Session,
+    Workshop,
+    enrollment_ordering,
+)
 
 if TYPE_CHECKING:
     from kalan.core.roles import AnyUser
@@ -239,7 +246,7 @@ def session_roster(*, session: Session) -> SessionRoster:
                 "attendances", queryset=Attendance.objects.only("enrollment_id", "day", "half")
             )
         )
-        .order_by("role", "person__last_name", "person__first_names")
+        .order_by(*enrollment_ordering())
     )
     columns = [(day, half) for day in session.days for half in session.halves]
     details = [roster_column(day=day, half=half) for day, half in columns]

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kalan.workshops.models import Enrollment, Session
-
-# Participants first, then the others who sign in; facilitators sign off in a table of their own.
-ROLE_ORDER: dict[str, int] = {
-    Enrollment.Role.PARTICIPANT: 0,
-    Enrollment.Role.OBSERVER: 1,
-    Enrollment.Role.ORGANISER: 2,
-    Enrollment.Role.FACILITATOR: 3,
-}
+from kalan.workshops.models import Enrollment, Session, enrollment_sort_key
 
 
 @dataclass(frozen=True)
@@ -31,12 +23,7 @@ def session_people(*, session: Session) -> SessionPeople:
         session.enrollments.exclude(status=Enrollment.Status.WITHDRAWN)
         .filter(superseded_by__isnull=True)
         .select_related("person__rank", "person__corps", "person__unit"),
-        key=lambda e: (
-            ROLE_ORDER.get(e.role, 9),
-            e.person.last_name.casefold(),
-            e.person.first_names.casefold(),
-            e.pk,
-        ),
+        key=enrollment_sort_key,
     )
     return SessionPeople(
         attendees=[e for e in enrollments if e.role != Enrollment.Role.FACILITATOR],

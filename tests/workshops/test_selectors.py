@@ -120,9 +120,11 @@ def test_roster_ignores_marks_outside_its_columns(sevare_session: Session) -> No
     assert roster.column_totals == [1, 0, 0]
 
 
-def test_roster_lists_facilitators_first_then_participants_by_name(
+def test_roster_lists_participants_by_name_then_facilitators_as_the_sign_in_sheet_does(
     sevare_session: Session,
 ) -> None:
+    # Participants are numbered 1, 2… on screen as on the printed sheet, where facilitators
+    # sign in a table of their own below them.
     for last_name, role in [
         ("Touré", PARTICIPANT),
         ("Cissé", PARTICIPANT),
@@ -135,9 +137,9 @@ def test_roster_lists_facilitators_first_then_participants_by_name(
     roster = selectors.session_roster(session=sevare_session)
 
     assert [row.enrollment.person.last_name for row in roster.rows] == [
-        "Sangaré",
         "Cissé",
         "Touré",
+        "Sangaré",
     ]
 
 
