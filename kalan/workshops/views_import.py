@@ -106,6 +106,7 @@ def _choices_save(request: HttpRequest, batch: ImportBatch) -> None:
         rows=rows,
         corps_id=corps,
         over_capacity=post.get("over_capacity") == "on",
+        apply_changes=post.get("apply_changes") == "on",
     )
 
 
@@ -152,7 +153,7 @@ def _preview_page(request: HttpRequest, batch: ImportBatch, plan: ImportPlan) ->
     shown = [
         row
         for n, row in enumerate(plan.rows)
-        if n < PREVIEW_ROWS or row.outcome in (ERROR, DUPLICATE)
+        if n < PREVIEW_ROWS or row.outcome in (ERROR, DUPLICATE) or row.changes or row.notes
     ]
     options = batch.decisions or {}
     return render(
@@ -172,6 +173,7 @@ def _preview_page(request: HttpRequest, batch: ImportBatch, plan: ImportPlan) ->
             "corps_list": Corps.objects.all(),
             "corps_chosen": options.get("corps"),
             "over_capacity": bool(options.get("over_capacity")),
+            "apply_changes": bool(options.get("apply_changes")),
             "decisions": {int(k): v for k, v in options.get("rows", {}).items() if k.isdigit()},
         },
     )

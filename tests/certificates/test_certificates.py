@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 
 import pytest
 import zxingcpp
@@ -370,9 +369,7 @@ def test_one_page_per_certificate(
     issued = _issued_session(workshop, size)
     assert len(issued) == size
 
-    began = time.perf_counter()
     data = certificates_pdf(certificates=issued)
-    seconds = time.perf_counter() - began
 
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == size
@@ -380,7 +377,7 @@ def test_one_page_per_certificate(
     assert issued[0].number in pages[0] and "PARTICIPANT 000" in pages[0]
     assert issued[-1].number in pages[-1] and f"PARTICIPANT {size - 1:03d}" in pages[-1]
     assert issued[-1].short_code in pages[-1]
-    assert seconds < size * 0.05  # 400 pages measured at about 2.5 s: room for a slow machine
+    # Its speed is measured by make bench (document_pack_40_s): a loaded machine fails no test.
 
 
 def test_pack_fetches_certificates_in_one_query(

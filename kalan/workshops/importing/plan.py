@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from kalan.people.identity import LIKELY, NameIndex, PersonRow, name_key, name_similarity
-from kalan.people.models import Person
+from kalan.people.models import Person, Rank, Unit
 from kalan.workshops.importing.references import NewUnit, References
 from kalan.workshops.importing.types import CellError, Table
 from kalan.workshops.importing.values import row_values
@@ -61,6 +61,10 @@ class PlannedRow:
     unit: int | NewUnit | None = None
     already_enrolled: bool = False
     repeat_of: int | None = None  # the earlier row of the file that is this same person
+    # A registry person found again: what the row says differently (field → (recorded, listed)),
+    # applied only when the user confirms it, and the row's unknown values the record keeps.
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def outcome_label(self) -> str:
@@ -81,6 +85,8 @@ class ImportPlan:
     # The list takes the session past its capacity and that was not confirmed: no error of the
     # list's, so shown apart from them and not counted with them, but it stops the commit too.
     capacity_error: CellError | None = None
+    # Whether the rank and unit of the persons found again are brought up to the list's.
+    apply_changes: bool = False
 
     @property
     def all_errors(self) -> list[CellError]:
@@ -104,6 +110,7 @@ class ImportPlan:
             "created": sum(1 for r in taken if r.person_id is None),
             "matched": sum(1 for r in taken if r.person_id is not None),
             "possible_duplicates": sum(1 for r in self.rows if r.outcome == DUPLICATE),
+            "changes": sum(1 for r in taken if r.changes),
             "errors": len(self.all_errors),
         }
 
@@ -123,15 +130,24 @@ def import_plan(
     decisions: dict[str, str] | None = None,
     default_corps_id: int | None = None,
     allow_over_capacity: bool = False,
+    apply_changes: bool = False,
 ) -> ImportPlan:
     """Plan the import of ``table`` into ``session``; reads the database, writes nothing.
 
     ``decisions`` maps a row number (as text) to the uid of the registry person a possible
     duplicate is, or to ``"new"``. ``default_corps_id`` is the corps of rows that name none (a
-    list from one command). Nothing raises: every problem is an error of the plan.
+    list from one command). ``apply_changes``: the commit brings the rank and unit of persons
+    found again up to the list's. Nothing raises: every problem is an error of the plan.
     """
     decisions = decisions or {}
-    plan = ImportPlan(session=session, table=table, mapping=mapping, rows=[], errors=[])
+    plan = ImportPlan(
+        session=session,
+        table=table,
+        mapping=mapping,
+        rows=[],
+        errors=[],
+        apply_changes=apply_changes,
+    )
     fields = set(mapping.values())
     if not fields & {"last_name", "full_name"}:
         plan.errors.append(
@@ -234,8 +250,11 @@ def _fields_check(row: PlannedRow, *, mapping: dict[int, str]) -> None:
 
 
 def _match(plan: ImportPlan, *, decisions: dict[str, str]) -> None:
+    holders = _number_holders([r for r in plan.rows if _only_unknown_references(r)])
+    for row in plan.rows:
+        if row.errors and _only_unknown_references(row):
+            _known_number_rescue(row, holders=holders)
     rows = [r for r in plan.rows if not r.errors]
-    holders = _number_holders(rows)
     index, same_name = _registry_index()
     _rows_match(rows, mapping=plan.mapping, holders=holders, index=index, same_name=same_name)
     wanted = {pk for r in rows for pk, _score in r.candidates}
@@ -255,6 +274,49 @@ def _match(plan: ImportPlan, *, decisions: dict[str, str]) -> None:
             {r.person_id for r in rows if r.person_id} - set(plan.persons)
         )
     )
+    _changes_find(rows, persons=plan.persons)
+
+
+REFERENCE_FIELDS = frozenset({"rank", "unit"})
+
+
+def _only_unknown_references(row: PlannedRow) -> bool:
+    """No error, or only a rank or unit the registry does not know."""
+    return all(error.field in REFERENCE_FIELDS for error in row.errors)
+
+
+def _known_number_rescue(row: PlannedRow, *, holders: dict[tuple[int | None, str], Person]) -> None:
+    """A row whose service number is a registry person's, under the same name, is that person
+    even when its rank or unit is unknown: those cells are kept as notes, the record's values
+    stay, and the row is matched like any other."""
+    number = str(row.values.get("service_number") or "")
+    holder = holders.get((row.corps_id, number)) if number else None
+    if holder is None or name_similarity(_key(row.values), _key_of(holder)) < SAME_NAME:
+        return
+    row.notes = [
+        _("%(message)s : la valeur enregistrée est gardée") % {"message": error.message}
+        for error in row.errors
+    ]
+    row.errors = []
+
+
+def _changes_find(rows: list[PlannedRow], *, persons: dict[int, Person]) -> None:
+    """What each row found again says differently from the record: a rank, a unit. Two
+    queries, for the names of the ranks and units the list gives."""
+    found = [r for r in rows if r.outcome == MATCHED and r.person_id in persons]
+    ranks = Rank.objects.in_bulk({r.rank_id for r in found if r.rank_id})
+    units = Unit.objects.in_bulk({r.unit for r in found if isinstance(r.unit, int)})
+    for row in found:
+        person = persons[row.person_id]  # type: ignore[index]
+        if person.corps_id != row.corps_id:
+            continue  # another corps' rank or unit cannot be the person's
+        if row.rank_id and row.rank_id != person.rank_id:
+            row.changes["rank"] = (str(person.rank or "—"), str(ranks[row.rank_id]))
+        if isinstance(row.unit, NewUnit):
+            new = _("%(unit)s (nouvelle unité)") % {"unit": row.unit.name}
+            row.changes["unit"] = (str(person.unit or "—"), new)
+        elif row.unit and row.unit != person.unit_id:
+            row.changes["unit"] = (str(person.unit or "—"), str(units[row.unit]))
 
 
 SameName = dict[tuple[str, int | None], list[PersonRow]]

@@ -87,7 +87,8 @@ def batch_plan(*, batch: ImportBatch) -> ImportPlan:
 
     ``batch.mapping`` maps column indexes (as text) to fields, empty until the user corrects the
     guess; ``batch.decisions`` holds ``rows`` (row → person uid or "new"), ``corps`` (the corps of
-    rows naming none) and ``over_capacity``. Raises ImportFileError when the file no longer reads.
+    rows naming none), ``over_capacity`` and ``apply_changes``. Raises ImportFileError when the
+    file no longer reads.
     """
     table = table_read(path=batch_path(batch), filename=batch.filename, sheet=batch.sheet or None)
     stored = {int(k): v for k, v in (batch.mapping or {}).items() if v}
@@ -99,6 +100,7 @@ def batch_plan(*, batch: ImportBatch) -> ImportPlan:
         decisions=options.get("rows", {}),
         default_corps_id=options.get("corps"),
         allow_over_capacity=bool(options.get("over_capacity")),
+        apply_changes=bool(options.get("apply_changes")),
     )
 
 
@@ -111,6 +113,7 @@ def batch_choices_set(
     rows: dict[str, str],
     corps_id: int | None,
     over_capacity: bool,
+    apply_changes: bool = False,
 ) -> ImportBatch:
     """Keep the user's corrections to an import before it is committed."""
     if batch.status != ImportBatch.Status.PREVIEW:
@@ -122,7 +125,12 @@ def batch_choices_set(
         mapping, rows = {}, {}  # another sheet has other columns and other rows
     batch.sheet = sheet
     batch.mapping = {str(index): name for index, name in mapping.items() if name}
-    batch.decisions = {"rows": rows, "corps": corps_id, "over_capacity": over_capacity}
+    batch.decisions = {
+        "rows": rows,
+        "corps": corps_id,
+        "over_capacity": over_capacity,
+        "apply_changes": apply_changes,
+    }
     batch.save(update_fields=["sheet", "mapping", "decisions", "updated_at"])
     return batch
 
@@ -167,8 +175,11 @@ def import_commit(
     if errors:
         raise ImportRefused(errors, plan.counts())
     taken = plan.taken
-    units_made = _units_create(taken)
+    changed = [r for r in taken if r.changes] if plan.apply_changes else []
+    # Units only for the rows that use them: new persons, and changes the user confirmed.
+    units_made = _units_create([r for r in taken if r.person_id is None] + changed)
     units = {key: unit.pk for key, unit in units_made.items()}
+    _changes_apply(changed, units=units)
     created: dict[int, Person] = {}
     for row in taken:
         if row.person_id is None:
@@ -215,6 +226,21 @@ def import_commit(
         path = batch_path(batch)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
     return ImportResult(counts=counts, enrolled=len(enrol), units_created=len(units))
+
+
+def _changes_apply(rows: list[PlannedRow], *, units: dict[tuple[int, str], int]) -> None:
+    """Bring the rank and unit of the persons found again up to the list's (confirmed by the
+    user): one save each, so the journal records every change with its values before."""
+    persons = Person.objects.select_for_update().in_bulk({r.person_id for r in rows})
+    for row in rows:
+        person = persons[row.person_id]
+        if "rank" in row.changes:
+            person.rank_id = row.rank_id
+        if "unit" in row.changes:
+            unit = row.unit
+            person.unit_id = units[unit.key] if isinstance(unit, NewUnit) else unit
+        person.full_clean()
+        person.save(update_fields=["rank", "unit", "updated_at"])
 
 
 def _units_create(rows: list[PlannedRow]) -> dict[tuple[int, str], Unit]:

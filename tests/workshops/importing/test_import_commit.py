@@ -66,6 +66,7 @@ def test_a_clean_list_creates_persons_and_units_and_enrols_them(
         "created": 2,
         "matched": 0,
         "possible_duplicates": 0,
+        "changes": 0,
         "errors": 0,
     }
 
@@ -303,3 +304,79 @@ def test_a_birth_date_as_an_excel_serial_or_as_text_is_kept(
     import_commit(plan=_plan(path, sevare_session), by=None)
     assert Person.objects.get(last_name="Touré").birth_date == dt.date(1985, 3, 12)
     assert Person.objects.get(last_name="Maïga").birth_date == dt.date(1985, 3, 12)
+
+
+def _holder() -> Person:
+    return PersonFactory(
+        last_name="Traoré",
+        first_names="Moussa",
+        corps=corps("Gendarmerie"),
+        service_number="G-77",
+        rank=rank("Gendarmerie", "Maréchal des logis"),
+        unit=UnitFactory(name="Brigade territoriale de Konna", place=place("Konna")),
+    )
+
+
+def test_a_known_service_number_finds_its_person_despite_an_unknown_rank_and_unit(
+    tmp_path: Path, sevare_session: Session
+) -> None:
+    holder = _holder()
+    path = _list(tmp_path, [1, "TRAORE", "Moussa", "Brigadier-major", "G-77", "Zzz", "", "M"])
+
+    plan = _plan(path, sevare_session, default_corps_id=corps("Gendarmerie").pk)
+
+    [row] = plan.rows
+    assert (row.outcome, row.person_id, row.errors) == (MATCHED, holder.pk, [])
+    assert row.changes == {}
+    assert any("Brigadier-major" in note and "gardée" in note for note in row.notes)
+    units_before = Unit.objects.count()
+    import_commit(plan=plan, by=None)
+    holder.refresh_from_db()
+    assert sevare_session.enrollments.get().person == holder
+    assert holder.rank == rank("Gendarmerie", "Maréchal des logis")  # the record's values stay
+    assert Unit.objects.count() == units_before
+
+
+def test_without_a_known_service_number_an_unknown_rank_is_still_an_error(
+    tmp_path: Path, sevare_session: Session
+) -> None:
+    _holder()
+    path = _list(tmp_path, [1, "TRAORE", "Moussa", "Brigadier-major", "G-78", "", "", "M"])
+
+    plan = _plan(path, sevare_session, default_corps_id=corps("Gendarmerie").pk)
+
+    [row] = plan.rows
+    assert row.outcome == ERROR and [e.field for e in row.errors] == ["rank"]
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_new_rank_and_unit_of_a_known_person_are_shown_and_applied_once_confirmed(
+    tmp_path: Path, sevare_session: Session, confirmed: bool
+) -> None:
+    holder = _holder()
+    path = _list(
+        tmp_path, [1, "TRAORE", "Moussa", "Adjudant", "G-77", "Brigade de Sévaré", "", "M"]
+    )
+
+    plan = _plan(
+        path, sevare_session, default_corps_id=corps("Gendarmerie").pk, apply_changes=confirmed
+    )
+
+    [row] = plan.rows
+    assert row.outcome == MATCHED
+    assert row.changes == {
+        "rank": ("Maréchal des logis", "Adjudant"),
+        "unit": ("Brigade territoriale de Konna", "Brigade de Sévaré (nouvelle unité)"),
+    }
+    assert plan.counts()["changes"] == 1
+    units_before = Unit.objects.count()
+    import_commit(plan=plan, by=None)
+    holder.refresh_from_db()
+    if confirmed:
+        assert holder.rank == rank("Gendarmerie", "Adjudant")
+        assert holder.unit is not None and holder.unit.name == "Brigade de Sévaré"
+        assert Unit.objects.count() == units_before + 1
+    else:  # shown, not applied, and no unit made for nobody
+        assert holder.rank == rank("Gendarmerie", "Maréchal des logis")
+        assert holder.unit is not None and holder.unit.name == "Brigade territoriale de Konna"
+        assert Unit.objects.count() == units_before

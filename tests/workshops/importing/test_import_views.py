@@ -15,7 +15,7 @@ from kalan.core.models import User
 from kalan.people.models import Person
 from kalan.workshops.importing.service import imports_dir
 from kalan.workshops.models import ImportBatch, Session
-from tests.factories import corps
+from tests.factories import PersonFactory, corps, rank
 from tests.workshops.importing.files import xlsx_write
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,40 @@ def test_the_new_person_form_offers_two_sexes_and_no_dashed_choice(
     assert html.count('name="sex"') == 2
     assert 'name="sex" value=""' not in html
     assert list(page.context["new_form"].fields["sex"].choices) == [("F", "femme"), ("M", "homme")]
+
+
+def test_the_preview_shows_a_known_person_s_new_rank_and_applies_it_when_ticked(
+    officer: Client,
+    sevare_session: Session,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    holder = PersonFactory(
+        last_name="Traoré",
+        first_names="Moussa",
+        corps=corps("Gendarmerie"),
+        service_number="G-77",
+        rank=rank("Gendarmerie", "Maréchal des logis"),
+    )
+    path = xlsx_write(
+        tmp_path / "liste.xlsx",
+        [
+            ["Nom", "Prénoms", "Grade", "Sexe", "Matricule"],
+            ["TRAORE", "Moussa", "Adjudant", "M", "G-77"],
+        ],
+    )
+    _upload(officer, sevare_session, path)
+    batch = ImportBatch.objects.get()
+    url = reverse("import_preview", kwargs={"uid": batch.uid})
+    choices = {"corps": str(corps("Gendarmerie").pk)}
+    officer.post(url, {**choices, "action": "refresh"})
+
+    page = officer.get(url).content.decode()
+    assert "Grade : Maréchal des logis → Adjudant" in page
+    assert 'name="apply_changes"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(url, {**choices, "apply_changes": "on", "action": "commit"})
+    holder.refresh_from_db()
+    assert holder.rank == rank("Gendarmerie", "Adjudant")
+    assert sevare_session.enrollments.get().person == holder
