@@ -64,16 +64,21 @@ def _message(
     )
 
 
-def _device_token(request: HttpRequest) -> str:
-    """The phone's own random token, from its cookie, or a new one for a phone that has none."""
+def _cookie_token(request: HttpRequest) -> str | None:
+    """The phone's own random token from its cookie, or None when it has no valid one."""
     token = request.COOKIES.get(DEVICE_COOKIE, "")
-    return token if DEVICE_TOKEN.fullmatch(token) else secrets.token_urlsafe(24)
+    return token if DEVICE_TOKEN.fullmatch(token) else None
+
+
+def _device_token(request: HttpRequest) -> str:
+    """The phone's token, or a new one for a phone that has none."""
+    return _cookie_token(request) or secrets.token_urlsafe(24)
 
 
 def _device(request: HttpRequest) -> str:
     """The fingerprint of the phone's token as a copy keeps it; "" when it has no cookie."""
-    token = request.COOKIES.get(DEVICE_COOKIE, "")
-    return services_take.device_id(token) if DEVICE_TOKEN.fullmatch(token) else ""
+    token = _cookie_token(request)
+    return services_take.device_id(token) if token else ""
 
 
 def _with_device(response: HttpResponse, token: str) -> HttpResponse:

@@ -108,7 +108,6 @@ class DateField(forms.DateField):
     """A date typed day first (``DATE_INPUT_FORMATS``), in a ``DateInput``."""
 
     widget = DateInput
-    input_formats = DATE_INPUT_FORMATS
     default_error_messages = {
         "invalid": _("Date invalide : écrivez jj/mm/aaaa, par exemple 15/03/2026"),
     }

@@ -109,12 +109,6 @@ class Unit(GlobalModel):
         return self.name
 
 
-def sort_text(text: str) -> str:
-    """A name as French order reads it: case, accents and punctuation aside (« Ébou » beside
-    « Ebou », « N’Diaye » beside « Ndiaye »), words and digits kept in order."""
-    return fold(text)
-
-
 class PersonQuerySet(models.QuerySet["Person"]):
     def bulk_create(self, objs: Iterable[Person], *args: Any, **kwargs: Any) -> list[Person]:
         """As Django's, with each person's sort keys filled (``save()`` is not called)."""
@@ -182,7 +176,8 @@ class Person(GlobalModel):
     )
 
     # One order for persons everywhere (lists, roster, sheets, statements, certificates,
-    # exports): last name then first names, folded (``sort_text``). Kept on the row, so that a
+    # exports): last name then first names, folded (``kalan.core.text.fold``: « Ébou » beside
+    # « Ebou », « N’Diaye » beside « Ndiaye »). Kept on the row, so that a
     # list of 200,000 persons is ordered by the database, the same way on SQLite and PostgreSQL;
     # filled by ``save()`` and by ``bulk_create``, never typed.
     sort_last = models.CharField(_("nom (tri)"), max_length=80, editable=False, default="")
@@ -230,8 +225,8 @@ class Person(GlobalModel):
         return self.full_name
 
     def sort_keys_fill(self) -> None:
-        self.sort_last = sort_text(self.last_name)
-        self.sort_first = sort_text(self.first_names)
+        self.sort_last = fold(self.last_name)
+        self.sort_first = fold(self.first_names)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_keys_fill()
