@@ -241,10 +241,13 @@ class Place(GlobalModel):
         REGION = "region", _("région")
         DISTRICT = "district", _("district")
         CERCLE = "cercle", _("cercle")
+        # The district of Bamako's six communes are arrondissements of the town in some lists.
+        ARRONDISSEMENT = "arrondissement", _("arrondissement")
+        COMMUNE = "commune", _("commune")
         TOWN = "town", _("ville")
 
     name = models.CharField(_("nom"), max_length=120)
-    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=15, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=12, blank=True)
     parent = models.ForeignKey(
         "self",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kalan.core.models import GlobalModel, Place
@@ -15,11 +16,22 @@ from kalan.core.text import fold
 
 
 class Corps(GlobalModel):
-    """A force whose officers attend: gendarmerie, police, garde nationale, protection civile…"""
+    """A body whose members attend: gendarmerie, police, garde nationale, protection civile,
+    prison administration, customs, water and forests, armed forces, magistrates, civil
+    society… Any audience a workshop trains; administrators and programme officers add more."""
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
     short_name = models.CharField(_("nom court"), max_length=30, blank=True)
+    name_en = models.CharField(_("nom (anglais)"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    # The first characters of this corps' service numbers, when its numbers tell it apart
+    # ("G" for a gendarmerie list…): separated by commas; empty when they do not.
+    number_prefixes = models.CharField(
+        _("préfixes de matricule"),
+        max_length=60,
+        blank=True,
+        help_text=_("Débuts de matricule propres à ce corps, séparés par des virgules."),
+    )
 
     class Meta:
         verbose_name = _("corps")
@@ -44,6 +56,14 @@ class Rank(GlobalModel):
     )
     name = models.CharField(_("grade"), max_length=80)
     abbreviation = models.CharField(_("abréviation"), max_length=20, blank=True)
+    feminine = models.CharField(_("forme féminine"), max_length=80, blank=True)
+    # Other ways lists write it: further abbreviations, the name without its corps' words…
+    variants = models.CharField(
+        _("autres écritures"),
+        max_length=250,
+        blank=True,
+        help_text=_("Abréviations et écritures usuelles, séparées par « ; »."),
+    )
     order = models.PositiveSmallIntegerField(_("ordre"))
     group = models.CharField(_("catégorie"), max_length=10, choices=Group.choices)
 
@@ -59,6 +79,12 @@ class Rank(GlobalModel):
     def __str__(self) -> str:
         return self.name
 
+    def spellings(self) -> list[str]:
+        """Every way of writing this rank the registry knows: name, abbreviation, feminine
+        form and variants (aliases learnt from lists are ``ReferenceAlias`` rows)."""
+        texts = [self.name, self.abbreviation, self.feminine, *self.variants.split(";")]
+        return [text.strip() for text in texts if text.strip()]
+
 
 class Unit(GlobalModel):
     """A brigade, a commissariat, a company…: where an officer serves."""
@@ -73,6 +99,9 @@ class Unit(GlobalModel):
         POST = "post", _("poste")
         DIRECTION = "direction", _("direction")
         SCHOOL = "school", _("école")
+        PRISON = "prison", _("maison d’arrêt")
+        COURT = "court", _("juridiction")
+        OFFICE = "office", _("bureau")
         OTHER = "other", _("autre")
 
     corps = models.ForeignKey(
@@ -109,13 +138,99 @@ class Unit(GlobalModel):
         return self.name
 
 
+class ReferenceAlias(GlobalModel):
+    """A way a list wrote a corps, a rank or a unit, and the registry's entry it stands for.
+
+    Made when a user answers an import's question ("« Adjt-chef » is Adjudant-chef"), at commit
+    only (a cancelled preview leaves none), or by the reference data file; listed and removable
+    on the reference pages. A rank's or a unit's alias holds for its corps only: « Brigade de
+    Sévaré » of the gendarmerie says nothing of the police. ``corps`` is the corps the alias
+    names (kind corps) or the corps of its rank or unit.
+    """
+
+    class Kind(models.TextChoices):
+        CORPS = "corps", _("corps")
+        RANK = "rank", _("grade")
+        UNIT = "unit", _("unité")
+
+    kind = models.CharField(_("type"), max_length=5, choices=Kind.choices)
+    text = models.CharField(_("écriture"), max_length=200)
+    folded = models.CharField(_("écriture repliée"), max_length=200, editable=False)
+    corps = models.ForeignKey(
+        Corps, verbose_name=_("corps"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    rank = models.ForeignKey(
+        Rank,
+        verbose_name=_("grade"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        null=True,
+        blank=True,
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unité"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("écriture connue")
+        verbose_name_plural = _("écritures connues")
+        ordering = ["kind", "folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["folded"], condition=models.Q(kind="corps"), name="alias_corps_once"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "corps", "folded"],
+                condition=~models.Q(kind="corps"),
+                name="alias_once_in_corps",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="corps", rank__isnull=True, unit__isnull=True)
+                | models.Q(kind="rank", rank__isnull=False, unit__isnull=True)
+                | models.Q(kind="unit", rank__isnull=True, unit__isnull=False),
+                name="alias_target_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.target}"
+
+    @property
+    def target(self) -> Corps | Rank | Unit:
+        return self.rank or self.unit or self.corps
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.folded = fold(self.text)
+        super().save(*args, **kwargs)
+
+
+POSTING_FIELDS = frozenset({"corps_id", "rank_id", "unit_id"})
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def bulk_create(self, objs: Iterable[Person], *args: Any, **kwargs: Any) -> list[Person]:
         """As Django's, with each person's sort keys filled (``save()`` is not called)."""
         persons = list(objs)
         for person in persons:
             person.sort_keys_fill()
-        return super().bulk_create(persons, *args, **kwargs)
+        made = super().bulk_create(persons, *args, **kwargs)
+        Posting.objects.bulk_create(
+            posting for person in made if (posting := person.posting_new()) is not None
+        )
+        return made
 
 
 class ActivePersonManager(models.Manager["Person"].from_queryset(PersonQuerySet)):  # type: ignore[misc]
@@ -228,12 +343,45 @@ class Person(GlobalModel):
         self.sort_last = fold(self.last_name)
         self.sort_first = fold(self.first_names)
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Person:
+        person = super().from_db(db, field_names, values)
+        person._posted = person.posting_key()  # type: ignore[attr-defined]
+        return person
+
+    def posting_key(self) -> tuple[int | None, int | None, int | None]:
+        """What a posting records: corps, rank and unit (ids; None where not loaded)."""
+        values = self.__dict__
+        return (values.get("corps_id"), values.get("rank_id"), values.get("unit_id"))
+
+    def posting_new(self) -> Posting | None:
+        """The posting this person's corps, rank and unit make today, when they name one."""
+        corps_id, rank_id, unit_id = self.posting_key()
+        if corps_id is None and rank_id is None and unit_id is None:
+            return None
+        return Posting(
+            person=self,
+            corps_id=corps_id,
+            rank_id=rank_id,
+            unit_id=unit_id,
+            since=timezone.localdate(),
+        )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_keys_fill()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"last_name", "first_names"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "sort_last", "sort_first"}
         super().save(*args, **kwargs)
+        # A new corps, rank or unit is a posting (issue 12): recorded the day it is recorded,
+        # so that later work can ask where an officer served on a date.
+        loaded = self.__dict__.keys() >= POSTING_FIELDS  # not a partial load (.only())
+        key = self.posting_key()
+        if loaded and key != getattr(self, "_posted", (None, None, None)):
+            posting = self.posting_new()
+            if posting is not None:
+                posting.save()
+            self._posted = key
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -265,6 +413,51 @@ class Person(GlobalModel):
     @property
     def display_rank(self) -> str:
         return str(self.rank) if self.rank_id else ""
+
+
+class Posting(GlobalModel):
+    """Where a person served, and with which rank, from the day it was recorded (an import, an
+    edit): the person's history, so that later work can ask which unit a trained officer was
+    in on a date (``kalan.people.selectors.posting_on``). A posting holds until the next one.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="postings"
+    )
+    corps = models.ForeignKey(
+        Corps,
+        verbose_name=_("corps"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        null=True,
+        blank=True,
+    )
+    rank = models.ForeignKey(
+        Rank,
+        verbose_name=_("grade"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        null=True,
+        blank=True,
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unité"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+        null=True,
+        blank=True,
+    )
+    since = models.DateField(_("depuis le"))
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        ordering = ["person", "since", "pk"]
+        indexes = [models.Index(fields=["person", "since"], name="posting_person_since")]
+
+    def __str__(self) -> str:
+        return f"{self.unit or self.corps or '—'} ({self.since})"
 
 
 class PersonMerge(GlobalModel):
