@@ -346,7 +346,7 @@ class Person(GlobalModel):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Person:
         person = super().from_db(db, field_names, values)
-        person._posted = person.posting_key()  # type: ignore[attr-defined]
+        person._posted = person.posting_key()
         return person
 
     def posting_key(self) -> tuple[int | None, int | None, int | None]:
