@@ -27,7 +27,9 @@ UNITS = [
 RANKS = ["Adjudant", "Adjudant-chef", "Maréchal des logis-chef", "Major", "Lieutenant"]
 
 
-def sheet_write(path: Path, *, prefix: str) -> Path:
+def sheet_write(
+    path: Path, *, prefix: str, ranks: list[str] = RANKS, units: list[str] = UNITS
+) -> Path:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Liste")
     sheet.append(["GENDARMERIE NATIONALE — LISTE DES OPJ"])
@@ -41,9 +43,9 @@ def sheet_write(path: Path, *, prefix: str) -> Path:
                 n + 1,
                 f"{LAST[n % len(LAST)]}-{prefix}{n:05d}",
                 FIRST[n % len(FIRST)],
-                RANKS[n % len(RANKS)],
+                ranks[n % len(ranks)],
                 f"{prefix}-{n:06d}",
-                UNITS[n % len(UNITS)],
+                units[n % len(units)],
                 f"7{n % 10} {n % 100:02d} {n // 100 % 100:02d} {n % 97:02d}",
                 "F" if n % 5 == 0 else "M",
             ]
@@ -74,15 +76,51 @@ def session_for_import(label: str) -> Any:
     )
 
 
-def measure_import(folder: Path, *, label: str, prefix: str) -> float:
-    """Seconds to read, plan and commit a fresh 10,000-row sheet (every row a new person)."""
+ALIASED_RANKS = 100
+ALIASED_UNITS = 200
+
+
+def aliases_remember() -> tuple[list[str], list[str]]:
+    """300 spellings the registry does not hold (« Adjudant (v17) », « BT Sévaré n° 42 »), each
+    already answered on an earlier list and so remembered as an alias of the gendarmerie's rank
+    or unit: the spellings, for the sheet to use."""
+    from kalan.core.models import Place
+    from kalan.people.models import Corps, Rank, ReferenceAlias, Unit
+
+    gendarmerie = Corps.objects.get(name="Gendarmerie nationale")
+    ranks = list(Rank.objects.filter(corps=gendarmerie, name__in=RANKS))
+    unit = Unit.objects.create(
+        corps=gendarmerie,
+        name="Brigade territoriale de Sévaré (mesure)",
+        kind=Unit.Kind.BRIGADE,
+        place=Place.objects.get(kind=Place.Kind.TOWN, name="Sévaré"),
+    )
+    rank_texts = [f"{ranks[k % len(ranks)].name} (v{k})" for k in range(ALIASED_RANKS)]
+    unit_texts = [f"BT Sévaré n° {k}" for k in range(ALIASED_UNITS)]
+    aliases = [
+        ReferenceAlias(kind="rank", text=text, corps=gendarmerie, rank=ranks[k % len(ranks)])
+        for k, text in enumerate(rank_texts)
+    ] + [
+        ReferenceAlias(kind="unit", text=text, corps=gendarmerie, unit=unit) for text in unit_texts
+    ]
+    for alias in aliases:
+        alias.save()
+    return rank_texts, unit_texts
+
+
+def measure_import(
+    folder: Path, *, label: str, prefix: str, aliases: tuple[list[str], list[str]] | None = None
+) -> float:
+    """Seconds to read, plan and commit a fresh 10,000-row sheet (every row a new person); with
+    ``aliases``, its ranks and units written in those spellings, none of which may be asked."""
     from kalan.people.models import Person
     from kalan.workshops.importing.columns import mapping_guess
     from kalan.workshops.importing.plan import import_plan
     from kalan.workshops.importing.reader import table_read
     from kalan.workshops.importing.service import import_commit
 
-    path = sheet_write(folder / f"import-{label}.xlsx", prefix=prefix)
+    spellings = {"ranks": aliases[0], "units": aliases[1]} if aliases else {}
+    path = sheet_write(folder / f"import-{label}.xlsx", prefix=prefix, **spellings)
     session = session_for_import(label)
     before = Person.objects.count()
     started = time.perf_counter()
@@ -90,9 +128,10 @@ def measure_import(folder: Path, *, label: str, prefix: str) -> float:
     plan = import_plan(session=session, table=table, mapping=mapping_guess(table.headers))
     result = import_commit(plan=plan, by=None)
     elapsed = time.perf_counter() - started
-    if result.enrolled != ROWS or Person.objects.count() - before != ROWS:
+    if plan.questions or result.enrolled != ROWS or Person.objects.count() - before != ROWS:
         raise SystemExit(
             f"bench: the import of {ROWS} rows enrolled {result.enrolled} and created "
-            f"{Person.objects.count() - before} persons; errors: {plan.all_errors[:3]}"
+            f"{Person.objects.count() - before} persons; errors: {plan.all_errors[:3]}; "
+            f"questions: {[q.text for q in plan.questions[:3]]}"
         )
     return elapsed

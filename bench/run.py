@@ -51,7 +51,7 @@ from documents import report as report_documents
 from donor_report import measure_donor_report
 from donor_report import report as report_donor
 from participants_import import ROWS as IMPORT_ROWS
-from participants_import import measure_import
+from participants_import import aliases_remember, measure_import
 from submissions import measure_submissions
 from submissions import report as report_submissions
 
@@ -499,6 +499,9 @@ def main() -> int:
         connections.close_all()
         export_peak_mb = measure_export(Path(folder))
         import_full_s = measure_import(Path(folder), label="full", prefix="B")
+        import_aliases_s = measure_import(
+            Path(folder), label="aliases", prefix="C", aliases=aliases_remember()
+        )
         # Last: its 5,000 sessions would weigh on the measures above.
         donor = measure_donor_report()
 
@@ -510,12 +513,14 @@ def main() -> int:
     print(f"duplicate_scan_{REGISTRY_SIZE}_s: {scan_s:.1f} s")
     print(f"import_{IMPORT_ROWS}_rows_s: {import_empty_s:.1f} s")
     print(f"import_{IMPORT_ROWS}_rows_into_{REGISTRY_SIZE}_s: {import_full_s:.1f} s")
+    print(f"import_{IMPORT_ROWS}_rows_with_aliases_s: {import_aliases_s:.1f} s")
     status = report_submissions(submissions)
     status = report_documents(document_pack) or status
     status = report_donor(donor) or status
-    if max(import_empty_s, import_full_s) > IMPORT_TARGET_S:
+    slowest = max(import_empty_s, import_full_s, import_aliases_s)
+    if slowest > IMPORT_TARGET_S:
         print(
-            f"bench: importing {IMPORT_ROWS} rows took {max(import_empty_s, import_full_s):.1f} s, "
+            f"bench: importing {IMPORT_ROWS} rows took {slowest:.1f} s, "
             f"above the {IMPORT_TARGET_S} s target.",
             file=sys.stderr,
         )

@@ -110,16 +110,17 @@ def page_errors(page: Any) -> list[str]:
 
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
-    """Mali's places, corps and ranks, which migration people.0002 loads.
+    """Mali's places, corps and ranks, which migrations people.0002 and 0008 load.
 
     Tests that use the live server run in a transactional database that is flushed after each
     test, and the flush takes the migration's rows with it: load them again (it is idempotent).
     """
     from django.apps import apps
 
-    from kalan.people.reference import reference_load
+    from kalan.people.reference import reference_2026_load, reference_load
 
     reference_load(apps)
+    reference_2026_load(apps)
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ CAPABILITIES: dict[str, Any] = {
     "manage_organisation": _("modifier l’institution et ses signataires"),
     "manage_users": _("gérer les comptes et les rôles"),
     "view_audit": _("consulter et exporter le journal d’audit"),
+    "manage_reference": _("gérer les données de référence : corps, grades, unités, lieux"),
 }
 
 _READ_PROGRAMME = {"view_programme", "view_results", "view_bank", "view_certificates"}
@@ -88,6 +89,7 @@ GRANTS: dict[str, frozenset[str]] = {
         | {"print_documents", "view_persons", "view_contacts", "export_persons"}
         | {"merge_persons", "view_statements", "issue_certificates"}
         | {"manage_photos", "write_press", "write_reports", "view_dashboard"}
+        | {"manage_reference"}
     ),
     # Only in the sessions assigned to them (the scope is in the selectors).
     Role.TRAINER: frozenset(

@@ -43,7 +43,7 @@ from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import Role
 from kalan.core.services import organisation_create
 from kalan.demo.assessments import demo_assessments_load
-from kalan.people.models import Corps, Person, Rank, Unit
+from kalan.people.models import Corps, Person, Posting, Rank, Unit
 from kalan.people.services import person_create
 from kalan.plans.models import Axis, StrategicPlan
 from kalan.plans.services import axis_create, partner_create, plan_create
@@ -154,6 +154,9 @@ WORKSHOP_DESCRIPTION = (
     "sur le terrain. Les OPJ formés serviront de relais de promotion des droits de l’homme au sein "
     "de leurs unités respectives. Avec l’appui financier de la Mission EUCAP Sahel Mali."
 )
+
+# When the commands' participant lists reached the institution, before the November sessions.
+LISTS_RECEIVED = dt.date(2022, 10, 17)
 
 
 @dataclass(frozen=True)
@@ -648,6 +651,9 @@ def _participant_get_or_create(
         unit=units[row.unit],
         phone=row.phone,
     )
+    # The commands sent their lists before the sessions: the officer's posting dates from then,
+    # not from the day the demo is loaded (``posting_on`` a 2022 date finds it).
+    Posting.objects.filter(person=person).update(since=LISTS_RECEIVED)
     created["persons"] += 1
     return person
 

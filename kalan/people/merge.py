@@ -23,6 +23,11 @@ them.
     version            2
     fields_filled      kept's blank fields filled from merged: {attname: value}
     service_number     the number moved from merged to kept, or ""
+    postings_moved     ids of merged's postings moved to kept (the same officer's history)
+    postings_made      ids of the postings the merge recorded on kept, dated the merge day:
+                       when it filled kept's corps, rank or unit, or when a moved posting,
+                       newer than kept's own, would otherwise stand for kept's current values
+                       (absent from merges made before postings: the undo reads them as [])
     <app label>        each app's own record (``MergeMoves.record``): "workshops",
                        "assessments", "certificates", "finance"; see their ``merge`` modules
 
@@ -49,7 +54,7 @@ from django.utils.translation import gettext as _
 from kalan.core.audit import audit_record
 from kalan.core.models import AuditEntry, User
 from kalan.people.errors import PeopleError
-from kalan.people.models import DuplicateDismissal, Person, PersonMerge
+from kalan.people.models import DuplicateDismissal, Person, PersonMerge, Posting
 from kalan.people.signals import merge_announce, merge_preview, unmerge_announce
 
 DETAILS_VERSION = 2
@@ -142,7 +147,12 @@ def person_merge(
             raise ValueError(f"Two apps record their merge under the same key: {moves.key}")
         details[moves.key] = moves.record
         counts.update(moves.counts)
+    own = set(kept.postings.values_list("pk", flat=True))
+    _postings_move(kept=kept, merged=merged, details=details)
     _fields_fill(kept=kept, merged=merged, details=details)
+    _posting_current(kept=kept)
+    made = set(kept.postings.values_list("pk", flat=True)) - own - set(details["postings_moved"])
+    details["postings_made"] = sorted(made)
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
     merge = PersonMerge.objects.create(
@@ -173,6 +183,25 @@ def _audit(
     }
     for person in (kept, merged):
         audit_record(action=action, obj=person, detail=detail)
+
+
+def _postings_move(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:
+    """Merged's history becomes kept's: where the officer served under the other record."""
+    moved = sorted(merged.postings.values_list("pk", flat=True))
+    Posting.objects.filter(pk__in=moved).update(person=kept)
+    details["postings_moved"] = moved
+
+
+def _posting_current(*, kept: Person) -> None:
+    """Record kept's corps, rank and unit on the merge day when kept's latest posting, among
+    its own and the moved ones, says otherwise: ``posting_on(today)`` answers what the record
+    says. (``kept.save()`` in ``_fields_fill`` already did when it filled a field.)"""
+    latest = kept.postings.order_by("-since", "-pk").first()
+    posting = kept.posting_new()
+    if posting is None:
+        return
+    if latest is None or (latest.corps_id, latest.rank_id, latest.unit_id) != kept.posting_key():
+        posting.save()
 
 
 def _fields_fill(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:
@@ -238,6 +267,7 @@ def person_merge_undo(*, merge: PersonMerge, by: User | None) -> None:
     now = timezone.now()
     unmerge_announce(kept=kept, merged=merged, details=details)
     _fields_undo(kept=kept, merged=merged, details=details)
+    _postings_undo(kept=kept, merged=merged, details=details)
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
     merge.undone_at = now
@@ -282,7 +312,16 @@ def _fields_undo(*, kept: Person, merged: Person, details: dict[str, Any]) -> No
         and not (kept.rank_id or kept.unit_id or kept.service_number)
     ):
         kept.corps_id = None
+    # Back to what kept was: no new posting (the merge's own are deleted by _postings_undo).
+    kept._posted = kept.posting_key()
     kept.save()
+
+
+def _postings_undo(*, kept: Person, merged: Person, details: dict[str, Any]) -> None:
+    """The postings the merge recorded go; merged's go back to merged."""
+    Posting.objects.filter(pk__in=details.get("postings_made", []), person=kept).delete()
+    moved = details.get("postings_moved", [])
+    Posting.objects.filter(pk__in=moved, person=kept).update(person=merged)
 
 
 @transaction.atomic

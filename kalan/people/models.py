@@ -227,9 +227,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
         for person in persons:
             person.sort_keys_fill()
         made = super().bulk_create(persons, *args, **kwargs)
-        Posting.objects.bulk_create(
-            posting for person in made if (posting := person.posting_new()) is not None
-        )
+        postings = []
+        for person in made:
+            person.posting_first = person.posting_new()
+            if person.posting_first is not None:
+                postings.append(person.posting_first)
+        Posting.objects.bulk_create(postings)
         return made
 
 
@@ -298,6 +301,11 @@ class Person(GlobalModel):
     sort_last = models.CharField(_("nom (tri)"), max_length=80, editable=False, default="")
     sort_first = models.CharField(_("prénoms (tri)"), max_length=120, editable=False, default="")
 
+    # The corps, rank and unit as loaded (or last saved): a change records a posting.
+    _posted: tuple[int | None, int | None, int | None] = (None, None, None)
+    # The posting ``bulk_create`` recorded with the person (no signal: the caller audits it).
+    posting_first: Posting | None = None
+
     objects = ActivePersonManager()
     all_objects = models.Manager.from_queryset(PersonQuerySet)()
 
@@ -349,6 +357,24 @@ class Person(GlobalModel):
         person._posted = person.posting_key()
         return person
 
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Person] | None = None,
+    ) -> None:
+        super().refresh_from_db(using, fields, from_queryset)
+        # What was just read is what is posted: a save that follows records no posting for it
+        # (another instance's save already did). Also runs when a deferred field is loaded.
+        names = None if fields is None else set(fields)
+        posted = list(self._posted)
+        for n, (attname, value) in enumerate(
+            zip(("corps", "rank", "unit"), self.posting_key(), strict=True)
+        ):
+            if names is None or {attname, f"{attname}_id"} & names:
+                posted[n] = value
+        self._posted = (posted[0], posted[1], posted[2])
+
     def posting_key(self) -> tuple[int | None, int | None, int | None]:
         """What a posting records: corps, rank and unit (ids; None where not loaded)."""
         values = self.__dict__
@@ -377,7 +403,7 @@ class Person(GlobalModel):
         # so that later work can ask where an officer served on a date.
         loaded = self.__dict__.keys() >= POSTING_FIELDS  # not a partial load (.only())
         key = self.posting_key()
-        if loaded and key != getattr(self, "_posted", (None, None, None)):
+        if loaded and key != self._posted:
             posting = self.posting_new()
             if posting is not None:
                 posting.save()

@@ -34,6 +34,7 @@ def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
+            "postings": selectors.postings_of(person=person, newest_first=True),
             "sections": person_sections(person=person, user=request.user),
             "changes": record_audit_history(
                 obj=person, show_contacts=request.user.has_perm("kalan.view_contacts")

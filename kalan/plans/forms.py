@@ -1,4 +1,4 @@
-"""Forms of the plans' pages: an axis's titles and a partner's names, French and English."""
+"""Forms of the plans' pages: a plan, an axis's titles and a partner's names, French and English."""
 
 from __future__ import annotations
 
@@ -26,6 +26,17 @@ class AxisForm(forms.Form):
         help_text=ENGLISH_HELP,
         widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
     )
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    start_year = forms.IntegerField(label=_("Année de début"), min_value=1990, max_value=2100)
+    end_year = forms.IntegerField(label=_("Année de fin"), min_value=1990, max_value=2100)
+
+
+class AxisCreateForm(AxisForm):
+    number = forms.IntegerField(label=_("Numéro"), min_value=1, max_value=99)
+    field_order = ["number", "title", "description", "title_en", "description_en"]
 
 
 class PartnerForm(forms.Form):

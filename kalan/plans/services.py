@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from kalan.core.models import Organisation, Partner
 from kalan.plans.models import Axis, StrategicPlan
@@ -47,9 +50,16 @@ def plan_create(
     plan = StrategicPlan(
         organisation=organisation, title=title.strip(), start_year=start_year, end_year=end_year
     )
+    if end_year < start_year:  # the constraint says it too, above the form: here, at the field
+        raise ValidationError({"end_year": _("L’année de fin précède l’année de début.")})
     plan.full_clean()
     plan.save()
     return plan
+
+
+def axis_next_number(*, plan: StrategicPlan) -> int:
+    """The number after the plan's last axis (1 for a plan without axes)."""
+    return (plan.axes.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
 @transaction.atomic
@@ -63,6 +73,10 @@ def axis_create(
     description_en: str = "",
 ) -> Axis:
     """Add an axis to a plan. Raises ValidationError when the plan already has that number."""
+    if Axis.objects.filter(plan=plan, number=number).exists():
+        raise ValidationError(
+            {"number": _("Ce plan a déjà un axe %(number)s.") % {"number": number}}
+        )
     axis = Axis(
         plan=plan,
         number=number,

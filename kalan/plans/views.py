@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from kalan.core.forms import form_add_error
 from kalan.core.models import Partner
 from kalan.core.roles import requires
+from kalan.core.selectors import organisation_current
 from kalan.plans import selectors, services
-from kalan.plans.forms import AxisForm, PartnerForm
-from kalan.plans.models import Axis
+from kalan.plans.forms import AxisCreateForm, AxisForm, PartnerForm, PlanForm
+from kalan.plans.models import Axis, StrategicPlan
 
 
 @requires("view_programme")
@@ -53,3 +56,54 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Partenaire enregistré."))
             return redirect("plan_list")
     return render(request, "plans/partner_form.html", {"form": form, "partner": partner})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("change_programme")
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None)
+    organisation = organisation_current()
+    if organisation is None:
+        form.add_error(None, _("Enregistrez d’abord l’institution (page « Institution »)."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("Plan « %(plan)s » enregistré.") % {"plan": plan})
+            return redirect("plan_list")
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("change_programme")
+def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(StrategicPlan, pk=pk)
+    form = AxisCreateForm(
+        request.POST or None, initial={"number": services.axis_next_number(plan=plan)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            axis = services.axis_create(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("%(axis)s enregistré.") % {"axis": axis})
+            return redirect("plan_list")
+    return render(request, "plans/axis_create.html", {"form": form, "plan": plan})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("change_programme")
+def partner_create(request: HttpRequest) -> HttpResponse:
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(**form.cleaned_data)
+        except ValidationError as error:
+            form_add_error(form, error)
+        else:
+            messages.success(request, _("Partenaire « %(name)s » enregistré.") % {"name": partner})
+            return redirect(f"{reverse('plan_list')}#partenaires")
+    return render(request, "plans/partner_form.html", {"form": form, "partner": None})

@@ -53,4 +53,5 @@ session_patterns: list[URLPattern] = [
 # imports/
 import_patterns: list[URLPattern] = [
     path("<uuid:uid>/", views_import.import_preview, name="import_preview"),
+    path("<uuid:uid>/creer/", views_import.import_create, name="import_create"),
 ]

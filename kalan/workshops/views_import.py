@@ -6,18 +6,31 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
+from kalan.core.forms import form_add_error
+from kalan.core.http import HtmxHttpRequest
 from kalan.core.roles import requires
-from kalan.people.models import Corps
-from kalan.workshops.importing.plan import DUPLICATE, ERROR, ImportPlan
+from kalan.people.models import Corps, Rank, Unit
+from kalan.workshops.forms_import import (
+    CorpsQuickForm,
+    RankQuickForm,
+    UnitQuickForm,
+    place_labels,
+)
+from kalan.workshops.importing.plan import DUPLICATE, ERROR, SKIPPED, ImportPlan
+from kalan.workshops.importing.questions import CORPS, GUESS, RANK, UNIT
 from kalan.workshops.importing.service import (
     ImportRefused,
+    batch_abandon,
     batch_choices_set,
     batch_plan,
+    batch_reference_create,
     import_batch_create,
     import_commit,
 )
@@ -73,6 +86,8 @@ def import_preview(request: HttpRequest, uid: str) -> HttpResponse:
         messages.info(request, _("Cette liste est déjà importée."))
         return redirect("session_detail", uid=batch.session.uid)
     if request.method == "POST":
+        if request.POST.get("action") == "abandon":
+            return _abandon(request, batch)
         _choices_save(request, batch)
         if request.POST.get("action") == "commit":
             return _commit(request, batch)
@@ -89,12 +104,15 @@ def _choices_save(request: HttpRequest, batch: ImportBatch) -> None:
     post = request.POST
     mapping: dict[int, str] = {}
     rows: dict[str, str] = {}
+    values: dict[str, str] = {}
     for key in post:
         value = post.get(key, "")
         if key.startswith("col_") and key[4:].isdigit() and value in FIELDS:
             mapping[int(key[4:])] = value
         elif key.startswith("dup_") and key[4:].isdigit():
             rows[key[4:]] = value
+        elif key.startswith("answer_") and post.get(f"key_{key[7:]}"):
+            values[post[f"key_{key[7:]}"]] = value
     chosen = post.get("corps", "")
     corps = None
     if chosen.isdigit():
@@ -107,7 +125,101 @@ def _choices_save(request: HttpRequest, batch: ImportBatch) -> None:
         corps_id=corps,
         over_capacity=post.get("over_capacity") == "on",
         apply_changes=post.get("apply_changes") == "on",
+        values=values,
     )
+
+
+def _abandon(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+    try:
+        kept = batch_abandon(batch=batch)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+    else:
+        message = _("Import abandonné : rien n’a été importé, le fichier est effacé.")
+        if kept:
+            message += " " + _("Créés pendant l’aperçu et gardés (déjà utilisés) : %(names)s.") % {
+                "names": ", ".join(kept)
+            }
+        messages.info(request, message)
+    return redirect("session_detail", uid=batch.session.uid)
+
+
+QUICK_FORMS: dict[str, Any] = {CORPS: CorpsQuickForm, RANK: RankQuickForm, UNIT: UnitQuickForm}
+
+
+@requires("enroll")
+@require_POST
+def import_create(request: HtmxHttpRequest, uid: str) -> HttpResponse:
+    """Create in place the corps, rank or unit question ``n`` asks about, and answer it.
+
+    With htmx only the question's own fields come (``hx-include``) and its block comes back,
+    answered; without, the whole preview form comes (``formaction``), its choices are kept,
+    and the preview is shown again.
+    """
+    if not request.user.has_perm("kalan.manage_reference"):
+        raise PermissionDenied
+    batch = _batch(request, uid)
+    n = request.POST.get("create", "")
+    key = request.POST.get(f"key_{n}", "")
+    kind = key.partition("|")[0]
+    if batch.status != ImportBatch.Status.PREVIEW or kind not in QUICK_FORMS:
+        return redirect("import_preview", uid=batch.uid)
+    if not request.htmx:
+        _choices_save(request, batch)
+    places = place_labels() if kind == UNIT else {}
+    extra = {"places": places} if kind == UNIT else {}
+    form = QUICK_FORMS[kind](request.POST, prefix=f"q{n}", **extra)
+    made = None
+    if form.is_valid():
+        try:
+            made = batch_reference_create(batch=batch, key=key, fields=form.cleaned_data)
+        except ValidationError as error:
+            form_add_error(form, error)
+    if not request.htmx:
+        if made is not None:
+            messages.success(request, _("« %(name)s » créé.") % {"name": made})
+        else:
+            errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+            messages.error(request, _("Rien n’a été créé : %(errors)s") % {"errors": errors})
+        return redirect("import_preview", uid=batch.uid)
+    batch.refresh_from_db()
+    plan = batch_plan(batch=batch)
+    question = next((q for q in plan.questions if q.key == key), None)
+    context = {**_question_context(plan, places), "question": question, "n": n, "batch": batch}
+    context["can_create"] = True
+    context["form"] = None if made is not None else form
+    context["created"] = made
+    return render(request, "workshops/_import_question.html", context)
+
+
+def _question_context(plan: ImportPlan, places: dict[str, int]) -> dict[str, Any]:
+    """What the blocks of the questions need besides their question."""
+    return {
+        "corps_names": {pk: str(name) for pk, name in Corps.objects.values_list("pk", "name")},
+        "rank_groups": Rank.Group.choices,
+        "unit_kinds": Unit.Kind.choices,
+        "others": _others(plan),
+    }
+
+
+def _others(plan: ImportPlan) -> dict[str, list[tuple[int, str]]]:
+    """For corps and rank questions, every entry beyond the closest (a corps has some twenty
+    ranks): by question key. Units are too many to list: the closest, or create."""
+    corps = list(Corps.objects.values_list("pk", "name"))
+    ranks: dict[int, list[tuple[int, str]]] = {}
+    for pk, corps_id, name in Rank.objects.values_list("pk", "corps_id", "name"):
+        ranks.setdefault(corps_id, []).append((pk, name))
+    others: dict[str, list[tuple[int, str]]] = {}
+    for question in plan.questions:
+        shown = {entry.pk for entry in question.suggestions}
+        if question.kind in (CORPS, GUESS):
+            entries = corps
+        elif question.kind == RANK:
+            entries = ranks.get(question.corps_id or 0, [])
+        else:
+            continue
+        others[question.key] = [(pk, name) for pk, name in entries if pk not in shown]
+    return others
 
 
 def _commit(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
@@ -153,9 +265,14 @@ def _preview_page(request: HttpRequest, batch: ImportBatch, plan: ImportPlan) ->
     shown = [
         row
         for n, row in enumerate(plan.rows)
-        if n < PREVIEW_ROWS or row.outcome in (ERROR, DUPLICATE) or row.changes or row.notes
+        if n < PREVIEW_ROWS
+        or row.outcome in (ERROR, DUPLICATE, SKIPPED)
+        or row.changes
+        or row.notes
     ]
     options = batch.decisions or {}
+    needs_place = any(q.kind == UNIT for q in plan.questions)
+    places = place_labels() if needs_place else {}
     return render(
         request,
         "workshops/import_preview.html",
@@ -175,5 +292,8 @@ def _preview_page(request: HttpRequest, batch: ImportBatch, plan: ImportPlan) ->
             "over_capacity": bool(options.get("over_capacity")),
             "apply_changes": bool(options.get("apply_changes")),
             "decisions": {int(k): v for k, v in options.get("rows", {}).items() if k.isdigit()},
+            "places": places,
+            "can_create": request.user.has_perm("kalan.manage_reference"),
+            **_question_context(plan, places),
         },
     )

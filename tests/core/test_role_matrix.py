@@ -56,7 +56,7 @@ from kalan.core.models import Organisation, Partner, User
 from kalan.finance.models import PaymentStatement
 from kalan.finance.statements import statement_issue
 from kalan.people import merge
-from kalan.people.models import Person, PersonMerge
+from kalan.people.models import Person, PersonMerge, ReferenceAlias
 from kalan.plans.models import Axis
 from kalan.reports.models import Indicator, Language, Photo
 from kalan.reports.photos import photo_family_set, photos_upload
@@ -226,6 +226,8 @@ def world(
     kept = PersonFactory(last_name="Samaké", first_names="Awa", service_number="")
     gone = PersonFactory(last_name="Samake", first_names="Awa", service_number="")
     done = merge.person_merge(kept=kept, merged=gone, by=programme_officer, score=None)
+    unit = sevare.participant.person.unit
+    ReferenceAlias.objects.create(kind="unit", text="BT Sévaré", corps=unit.corps, unit=unit)
     # Written words around the figures: Sévaré's workshop has a report and a target, Ségou's has
     # neither (its pages show the drafts); each partner has its report for 2022.
     activity_report_save(
@@ -400,6 +402,27 @@ def _user(world: World) -> dict[str, object]:
     return {"pk": world.account.pk}
 
 
+# The reference pages (manage_reference: administrators and programme officers, as CHANGE).
+def _corps(world: World) -> dict[str, object]:
+    return {"pk": world.sevare.participant.person.corps_id}
+
+
+def _rank(world: World) -> dict[str, object]:
+    return {"pk": world.sevare.participant.person.rank_id}
+
+
+def _unit(world: World) -> dict[str, object]:
+    return {"pk": world.sevare.participant.person.unit_id}
+
+
+def _place(world: World) -> dict[str, object]:
+    return {"pk": world.sevare.session.place_id}
+
+
+def _alias(world: World) -> dict[str, object]:
+    return {"pk": ReferenceAlias.objects.get(text="BT Sévaré").pk}
+
+
 def _pair(world: World) -> dict[str, object]:
     return {"kept_uid": world.first.uid, "merged_uid": world.second.uid}
 
@@ -427,6 +450,33 @@ DASHBOARD = "200 200 403 200 403 200 403 403"  # view_dashboard
 REPORTS = "200 200 403 200 403 403 403 403"  # write_reports
 # write_reports, or view_funded for the report to the donor viewer's own partner (``partners``).
 DONOR_REPORTS = "200 200 403 200 403 403 200 403"
+
+REFERENCE_GET: list[Row] = [
+    *row("corps_list", CHANGE),
+    *row("corps_create", CHANGE),
+    *row("corps_edit", CHANGE, _corps),
+    *row("corps_delete", POST_ONLY, _corps),
+    *row("rank_list", CHANGE, _corps),
+    *row("rank_create", CHANGE, _corps),
+    *row("rank_edit", CHANGE, _rank),
+    *row("rank_delete", POST_ONLY, _rank),
+    *row("rank_merge", CHANGE, _rank),  # GET: choose the rank to keep, then confirm
+    *row("unit_list", CHANGE),
+    *row("unit_create", CHANGE),
+    *row("unit_edit", CHANGE, _unit),
+    *row("unit_delete", POST_ONLY, _unit),
+    *row("unit_merge", CHANGE, _unit),
+    *row("place_list", CHANGE),
+    *row("place_create", CHANGE),
+    *row("place_edit", CHANGE, _place),
+    *row("place_delete", POST_ONLY, _place),
+    *row("alias_list", CHANGE),
+    *row("alias_remove", POST_ONLY, _alias),
+    *row("plan_create", CHANGE),
+    *row("axis_create", CHANGE, lambda w: {"pk": w.axis.plan_id}),
+    *row("partner_create", CHANGE),
+]
+
 
 GET: list[Row] = [
     *row("login", "302 302 302 302 302 302 302 302"),  # signed in already: to the home page
@@ -476,6 +526,7 @@ GET: list[Row] = [
     ),
     *both("import_upload", CHANGE, _session),
     *row("import_preview", CHANGE, lambda w: {"uid": w.batch.uid}),
+    *row("import_create", "405 405 403 403 403 403 403 403", lambda w: {"uid": w.batch.uid}),
     *row("person_list", PERSONS),
     *row("person_detail", PERSONS, lambda w: {"uid": w.sevare.participant.person.uid}),
     *row("person_export", PERSONS, lambda w: {"fmt": "csv"}),
@@ -556,6 +607,7 @@ GET: list[Row] = [
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "xlsx"}),
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "docx"}),
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "pdf"}),
+    *REFERENCE_GET,
 ]
 
 BY_CHANGE = "- - 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank, certify
@@ -615,6 +667,7 @@ POST: list[Row] = [
     *row(
         "import_preview", BY_CHANGE, lambda w: {"uid": w.batch.uid}, lambda w: {"action": "commit"}
     ),
+    *row("import_create", BY_CHANGE, lambda w: {"uid": w.batch.uid}, lambda w: {"create": "0"}),
     *row("person_merge", BY_CHANGE, _pair),
     *row("duplicate_dismiss", BY_CHANGE, _dismissed_pair),
     *row("person_merge_undo", BY_CHANGE, lambda w: {"uid": w.merge.uid}),
@@ -701,6 +754,25 @@ POST: list[Row] = [
         BY_REPORTS,
         data=lambda w: {"introduction": "Autre.", "conclusions": "Autres."},
     ),
+    # The reference pages and the plans' creation pages: administrators and programme officers.
+    *row("corps_create", BY_CHANGE, data=lambda w: {"name": "Douanes bis", "order": "1"}),
+    *row("corps_edit", BY_CHANGE, _corps, lambda w: {"name": "Autre", "order": "1"}),
+    *row("corps_delete", BY_CHANGE, _corps),
+    *row("rank_create", BY_CHANGE, _corps, lambda w: {"name": "Nouveau", "order": "99"}),
+    *row("rank_edit", BY_CHANGE, _rank, lambda w: {"name": "Autre", "order": "99"}),
+    *row("rank_delete", BY_CHANGE, _rank),
+    *row("rank_merge", BY_CHANGE, _rank),
+    *row("unit_create", BY_CHANGE, data=lambda w: {"name": "Nouvelle", "kind": "other"}),
+    *row("unit_edit", BY_CHANGE, _unit, lambda w: {"name": "Autre", "kind": "other"}),
+    *row("unit_delete", BY_CHANGE, _unit),
+    *row("unit_merge", BY_CHANGE, _unit),
+    *row("place_create", BY_CHANGE, data=lambda w: {"name": "Nouveau", "kind": "town"}),
+    *row("place_edit", BY_CHANGE, _place, lambda w: {"name": "Autre", "kind": "town"}),
+    *row("place_delete", BY_CHANGE, _place),
+    *row("alias_remove", BY_CHANGE, _alias),
+    *row("plan_create", BY_CHANGE, data=lambda w: {"title": "Plan", "start_year": "2023"}),
+    *row("axis_create", BY_CHANGE, lambda w: {"pk": w.axis.plan_id}, lambda w: {"title": "A"}),
+    *row("partner_create", BY_CHANGE, data=lambda w: {"name": "Nouveau partenaire"}),
 ]
 
 # Pages that need no account: participants answering a test, anyone checking a certificate.

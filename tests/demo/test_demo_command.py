@@ -285,3 +285,15 @@ def test_make_run_with_a_port_gives_that_port_to_the_demo_and_the_server() -> No
     assert 'KALAN_PUBLIC_URL="http://127.0.0.1:8101"' in demo
     assert "--port 8101" in serve
     assert "8000" not in done.stdout
+
+
+def test_each_officer_served_in_their_unit_on_the_days_of_their_session() -> None:
+    from kalan.people.selectors import posting_on
+
+    run_demo()
+    session = sevare_session()
+    for enrollment in session.enrollments.select_related("person").filter(role="participant"):
+        person = enrollment.person
+        posting = posting_on(person=person, date=session.start_date)
+        assert posting is not None, person
+        assert (posting.unit_id, posting.rank_id) == (person.unit_id, person.rank_id)

@@ -6,7 +6,9 @@ counts the same rows before the merge, after it and after its undo, and every pa
 persons answers. A property test does the same for random sequences of merges and undos.
 
 What a merge adds on purpose is left out of the counts: its own record (``PersonMerge``) and
-the audit entries naming it (``AuditEntry``).
+the audit entries naming it (``AuditEntry``); and, when it fills the kept person's corps, rank or
+unit, the posting it records on the merge day (``details["postings_made"]``), which its undo
+deletes: the counts then allow for it, and the undo gives back every row all the same.
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ from tests.factories import (
     EnrollmentFactory,
     PersonFactory,
     SessionFactory,
+    UnitFactory,
     corps,
+    place,
+    rank,
 )
 
 # What a merge writes on purpose, beside the rows it moves: its record and its audit entries.
@@ -72,6 +77,15 @@ def tables() -> list[type[models.Model]]:
 
 def row_counts() -> dict[str, int]:
     return {model._meta.label: model._base_manager.count() for model in tables()}
+
+
+def with_postings_made(counts: dict[str, int]) -> dict[str, int]:
+    """``counts`` with the postings that the merges not undone recorded on their day."""
+    made = sum(
+        len(merge.details.get("postings_made", []))
+        for merge in PersonMerge.objects.filter(undone_at__isnull=True)
+    )
+    return {**counts, "people.Posting": counts["people.Posting"] + made}
 
 
 def all_rows() -> dict[str, list[tuple[Any, ...]]]:
@@ -193,6 +207,14 @@ def statuses(client: Client, twins: Twins) -> dict[str, int]:
     return {name: client.get(url).status_code for name, url in pages(twins).items()}
 
 
+def test_the_counts_cover_every_model_of_the_project(db: None) -> None:
+    counted = set(row_counts())
+    every = {m._meta.label for m in apps.get_models(include_auto_created=True)}
+    assert counted == every - {m._meta.label for m in BOOKKEEPING}
+    assert {"people.Posting", "people.ReferenceAlias", "people.Person"} <= counted
+    assert {"workshops.Enrollment", "assessments.Submission", "certificates.Certificate"} <= counted
+
+
 # --- the merge page --------------------------------------------------------------------------
 
 
@@ -255,6 +277,25 @@ def test_merge_and_undo_keep_every_row_of_every_table_and_every_page_answers(
     assert set(statuses(client, twins).values()) == {200}
     assert Path(twins.statement.pdf.path).read_bytes() == pdf
     assert not statement_outdated(twins.statement)
+
+
+def test_a_merge_that_fills_the_unit_adds_one_posting_that_its_undo_takes_back(
+    twins: Twins, administrator: User, client_for: Callable[[User], Client]
+) -> None:
+    unit = UnitFactory(corps=twins.merged.corps)
+    Person.all_objects.filter(pk=twins.merged.pk).update(unit=unit)
+    client = client_for(administrator)
+    counts, rows = row_counts(), all_rows()
+
+    client.post(merge_url(twins))
+    merge = PersonMerge.objects.get()
+    assert len(merge.details["postings_made"]) == 1
+    assert row_counts() == {**counts, "people.Posting": counts["people.Posting"] + 1}
+    assert row_counts() == with_postings_made(counts)
+
+    client.post(reverse("person_merge_undo", kwargs={"uid": merge.uid}))
+    assert row_counts() == counts
+    assert all_rows() == rows
 
 
 def test_after_the_merge_the_person_counts_once_everywhere(twins: Twins) -> None:
@@ -438,7 +479,13 @@ ENROLLMENT = st.none() | st.fixed_dictionaries(
 )
 WORLD = st.lists(
     st.fixed_dictionaries(
-        {"numbered": st.booleans(), "sessions": st.lists(ENROLLMENT, min_size=2, max_size=2)}
+        {
+            "numbered": st.booleans(),
+            # Ranks and units that differ: merges fill blank units and record postings.
+            "rank": st.sampled_from(["Maréchal des logis", "Adjudant"]),
+            "unit": st.sampled_from([None, 0, 1]),
+            "sessions": st.lists(ENROLLMENT, min_size=2, max_size=2),
+        }
     ),
     min_size=PERSONS,
     max_size=PERSONS,
@@ -475,10 +522,16 @@ def world_build(
     world: list[dict[str, Any]], sessions: list[tuple[Session, dict[str, Test]]]
 ) -> list[Person]:
     gendarmerie = corps("Gendarmerie")
+    units = [
+        UnitFactory(corps=gendarmerie, name=f"Brigade n° {n}", place=place("Konna"))
+        for n in range(2)
+    ]
     persons = [
         PersonFactory(
             last_name="Coulibaly",
             corps=gendarmerie,
+            rank=rank("Gendarmerie", person["rank"]),
+            unit=None if person["unit"] is None else units[person["unit"]],
             service_number=f"G-{n}" if person["numbered"] else "",
         )
         for n, person in enumerate(world)
@@ -546,7 +599,7 @@ def test_any_merges_and_undos_conserve_every_row_and_undoing_all_restores_all(
                         person_merge_undo(merge=merges[b % len(merges)], by=None)
             except KalanError:
                 pass  # a refusal (already merged, undo the newest first…) changes nothing
-            assert row_counts() == counts
+            assert row_counts() == with_postings_made(counts)
             invariants()
         for merge in PersonMerge.objects.filter(undone_at__isnull=True).order_by("-pk"):
             person_merge_undo(merge=merge, by=None)

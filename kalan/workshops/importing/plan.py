@@ -28,6 +28,18 @@ from openpyxl.utils import get_column_letter
 
 from kalan.people.identity import LIKELY, NameIndex, PersonRow, name_key, name_similarity
 from kalan.people.models import Person, Rank, Unit
+from kalan.workshops.importing.questions import (
+    BLANK,
+    CLUE_LABELS,
+    CORPS,
+    GUESS,
+    RANK,
+    SKIP,
+    UNIT,
+    Question,
+    Questions,
+)
+from kalan.workshops.importing.questions import NEW as NEW_ANSWER
 from kalan.workshops.importing.references import NewUnit, References
 from kalan.workshops.importing.types import CellError, Table
 from kalan.workshops.importing.values import row_values
@@ -40,11 +52,13 @@ NEW = "new"
 MATCHED = "matched"
 DUPLICATE = "duplicate"
 ERROR = "error"
+SKIPPED = "skipped"
 OUTCOME_LABELS = {
     NEW: gettext_lazy("nouvelle personne"),
     MATCHED: gettext_lazy("personne existante"),
     DUPLICATE: gettext_lazy("doublon possible"),
     ERROR: gettext_lazy("erreur"),
+    SKIPPED: gettext_lazy("ignorée"),
 }
 
 
@@ -57,6 +71,11 @@ class PlannedRow:
     person_id: int | None = None  # the registry's person, when matched or chosen
     candidates: list[tuple[int, float]] = field(default_factory=list)  # (person id, score)
     corps_id: int | None = None
+    # Where the corps came from: "column", "default", "unit", "rank", "number", "answer".
+    corps_source: str = ""
+    # The question whose answer "skip" leaves this row out, and the value it asked about.
+    skipped_by: str | None = None
+    skipped_text: str = ""
     rank_id: int | None = None
     unit: int | NewUnit | None = None
     already_enrolled: bool = False
@@ -71,7 +90,13 @@ class PlannedRow:
         """One label a row: a repeat says which row it repeats, not also "new person"."""
         if self.repeat_of is not None:
             return _("même personne que la ligne %(row)s") % {"row": self.repeat_of}
+        if self.outcome == SKIPPED:
+            return _("ignorée (« %(value)s »)") % {"value": self.skipped_text}
         return str(OUTCOME_LABELS[self.outcome])
+
+    @property
+    def corps_source_label(self) -> str:
+        return str(CLUE_LABELS.get(self.corps_source, ""))
 
 
 @dataclass
@@ -87,6 +112,8 @@ class ImportPlan:
     capacity_error: CellError | None = None
     # Whether the rank and unit of the persons found again are brought up to the list's.
     apply_changes: bool = False
+    # What the list names that the registry does not know, one question per distinct value.
+    questions: list[Question] = field(default_factory=list)
 
     @property
     def all_errors(self) -> list[CellError]:
@@ -101,7 +128,7 @@ class ImportPlan:
     @property
     def taken(self) -> list[PlannedRow]:
         """The rows that commit creates or enrols: errors and repeats left out."""
-        return [r for r in self.rows if r.outcome != ERROR and r.repeat_of is None]
+        return [r for r in self.rows if r.outcome not in (ERROR, SKIPPED) and r.repeat_of is None]
 
     def counts(self) -> dict[str, int]:
         taken = self.taken
@@ -111,6 +138,8 @@ class ImportPlan:
             "matched": sum(1 for r in taken if r.person_id is not None),
             "possible_duplicates": sum(1 for r in self.rows if r.outcome == DUPLICATE),
             "changes": sum(1 for r in taken if r.changes),
+            "skipped": sum(1 for r in self.rows if r.outcome == SKIPPED),
+            "questions": sum(1 for q in self.questions if not q.answered),
             "errors": len(self.all_errors),
         }
 
@@ -128,6 +157,7 @@ def import_plan(
     table: Table,
     mapping: dict[int, str],
     decisions: dict[str, str] | None = None,
+    answers: dict[str, str] | None = None,
     default_corps_id: int | None = None,
     allow_over_capacity: bool = False,
     apply_changes: bool = False,
@@ -135,9 +165,11 @@ def import_plan(
     """Plan the import of ``table`` into ``session``; reads the database, writes nothing.
 
     ``decisions`` maps a row number (as text) to the uid of the registry person a possible
-    duplicate is, or to ``"new"``. ``default_corps_id`` is the corps of rows that name none (a
-    list from one command). ``apply_changes``: the commit brings the rank and unit of persons
-    found again up to the list's. Nothing raises: every problem is an error of the plan.
+    duplicate is, or to ``"new"``; ``answers`` maps a ``Question.key`` to its answer
+    (``kalan.workshops.importing.questions``). ``default_corps_id`` is the corps of rows
+    that name none (a list from one command). ``apply_changes``: the commit brings the rank
+    and unit of persons found again up to the list's. Nothing raises: every problem is an
+    error of the plan.
     """
     decisions = decisions or {}
     plan = ImportPlan(
@@ -160,16 +192,28 @@ def import_plan(
         )
         return plan
     refs = References.load()
+    questions = Questions(refs, answers or {})
     values = row_values(table=table, mapping=mapping)
     rows = [PlannedRow(row=v.row, values=v.values, errors=list(v.errors)) for v in values]
-    plan.rows = rows
     for row in rows:
-        _references_resolve(row, refs=refs, mapping=mapping, default_corps_id=default_corps_id)
+        _references_resolve(
+            row,
+            refs=refs,
+            questions=questions,
+            mapping=mapping,
+            default_corps_id=default_corps_id,
+        )
         _fields_check(row, mapping=mapping)
+    plan.questions = questions.finish()
+    # A row left out by an answer is neither matched nor counted as wrong.
+    plan.rows = [r for r in rows if r.skipped_by is None]
     _match(plan, decisions=decisions)
     for row in rows:
-        if row.errors:
+        if row.skipped_by is not None:
+            row.outcome, row.errors = SKIPPED, []
+        elif row.errors:
             row.outcome = ERROR
+    plan.rows = rows
     _capacity_check(plan, allow_over_capacity=allow_over_capacity)
     return plan
 
@@ -181,49 +225,122 @@ def _error(row: PlannedRow, mapping: dict[int, str], name: str, message: str) ->
 
 
 def _references_resolve(
-    row: PlannedRow, *, refs: References, mapping: dict[int, str], default_corps_id: int | None
+    row: PlannedRow,
+    *,
+    refs: References,
+    questions: Questions,
+    mapping: dict[int, str],
+    default_corps_id: int | None,
 ) -> None:
+    """The row's corps (and where it came from), rank and unit, or the questions it waits on."""
     v = row.values
     corps_text, rank_text, unit_text = (str(v.get(k) or "") for k in ("corps", "rank", "unit"))
-    if corps_text:
-        row.corps_id = refs.corps_find(corps_text)
-        if row.corps_id is None:
-            _error(row, mapping, "corps", _("corps inconnu « %(corps)s »") % {"corps": corps_text})
-            return
-    else:
-        row.corps_id = default_corps_id or refs.corps_guess(rank=rank_text, unit=unit_text)
-    if row.corps_id is None:
-        if v.get("service_number"):
-            _error(
-                row,
-                mapping,
-                "service_number",
-                _(
-                    "un matricule n’a de sens qu’avec un corps : ajoutez une colonne Corps ou "
-                    "choisissez le corps de la liste"
-                ),
-            )
-        if rank_text or unit_text:
-            name = "rank" if rank_text else "unit"
-            _error(row, mapping, name, _("le corps est inconnu : choisissez le corps de la liste"))
+    if not _corps_resolve(
+        row,
+        refs=refs,
+        questions=questions,
+        mapping=mapping,
+        default_corps_id=default_corps_id,
+        texts=(corps_text, rank_text, unit_text),
+    ):
         return
-    corps_name = refs.corps_names[row.corps_id]
+    corps_id = row.corps_id
+    assert corps_id is not None
     if rank_text:
-        row.rank_id = refs.rank_find(corps_id=row.corps_id, text=rank_text)
+        row.rank_id = refs.rank_find(corps_id=corps_id, text=rank_text)
         if row.rank_id is None:
-            _error(
-                row,
-                mapping,
-                "rank",
-                _("grade inconnu « %(rank)s » dans le corps %(corps)s")
-                % {"rank": rank_text, "corps": corps_name},
+            question = questions.ask(RANK, corps_id, rank_text, row=row.row)
+            row.rank_id = _answered(
+                row, question, questions=questions, mapping=mapping, name="rank"
             )
-    if unit_text:
-        found = refs.unit_find(corps_id=row.corps_id, text=unit_text)
-        if isinstance(found, str):
-            _error(row, mapping, "unit", found)
-        else:
-            row.unit = found
+    if unit_text and row.skipped_by is None:
+        found = refs.unit_find(corps_id=corps_id, text=unit_text)
+        if found is None:
+            question = questions.ask(UNIT, corps_id, unit_text, row=row.row)
+            if question.answer.startswith(NEW_ANSWER) and question.new_unit is not None:
+                row.unit = question.new_unit
+            else:
+                found = _answered(row, question, questions=questions, mapping=mapping, name="unit")
+        row.unit = row.unit or found
+
+
+def _corps_resolve(
+    row: PlannedRow,
+    *,
+    refs: References,
+    questions: Questions,
+    mapping: dict[int, str],
+    default_corps_id: int | None,
+    texts: tuple[str, str, str],
+) -> bool:
+    """Set the row's corps and its source; False when there is none to go on with."""
+    corps_text, rank_text, unit_text = texts
+    number = str(row.values.get("service_number") or "")
+    if corps_text:
+        row.corps_id, row.corps_source = refs.corps_find(corps_text), "column"
+        if row.corps_id is None:
+            question = questions.ask(CORPS, None, corps_text, row=row.row)
+            row.corps_id = _answered(
+                row, question, questions=questions, mapping=mapping, name="corps"
+            )
+            row.corps_source = "answer"
+    elif default_corps_id:
+        row.corps_id, row.corps_source = default_corps_id, "default"
+    else:
+        clues = refs.corps_clues(rank=rank_text, unit=unit_text, number=number)
+        allowed = set.intersection(*(corps for _name, corps in clues)) if clues else set()
+        if len(allowed) == 1:
+            row.corps_id = next(iter(allowed))
+            row.corps_source = clues[0][0]
+        elif clues:  # the cells point to several corps, or to different ones: ask
+            question = questions.ask(GUESS, None, unit_text or rank_text, row=row.row)
+            question.choices = sorted(allowed or set.union(*(corps for _n, corps in clues)))
+            question.clues = _clues_text(clues, refs=refs)
+            row.corps_id = _answered(
+                row, question, questions=questions, mapping=mapping, name="corps"
+            )
+            row.corps_source = "answer"
+    if row.corps_id is not None or row.skipped_by is not None or row.errors:
+        return row.corps_id is not None
+    if number:
+        _error(
+            row,
+            mapping,
+            "service_number",
+            _(
+                "un matricule n’a de sens qu’avec un corps : ajoutez une colonne Corps ou "
+                "choisissez le corps de la liste"
+            ),
+        )
+    if rank_text or unit_text:
+        name = "rank" if rank_text else "unit"
+        _error(row, mapping, name, _("le corps est inconnu : choisissez le corps de la liste"))
+    return False
+
+
+def _clues_text(clues: list[tuple[str, set[int]]], *, refs: References) -> str:
+    """« d’après l’unité : Police nationale ; d’après le grade : Garde nationale, … »"""
+    return " ; ".join(
+        _("%(clue)s : %(corps)s")
+        % {
+            "clue": CLUE_LABELS[name],
+            "corps": ", ".join(sorted(refs.corps_names[pk] for pk in corps)),
+        }
+        for name, corps in clues
+    )
+
+
+def _answered(
+    row: PlannedRow, question: Question, *, questions: Questions, mapping: dict[int, str], name: str
+) -> int | None:
+    """The entry the user chose for the question, or None: left blank, the row skipped, or an
+    error at the cell while the question waits for its answer."""
+    if question.answer == SKIP:
+        row.skipped_by = question.key
+        row.skipped_text = question.text
+    elif question.answer != BLANK and question.answer_id() is None:
+        _error(row, mapping, name, questions.unanswered_message(question))
+    return question.answer_id()
 
 
 def _fields_check(row: PlannedRow, *, mapping: dict[int, str]) -> None:

@@ -6,20 +6,24 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kalan.core.audit import audit_bulk_created
 from kalan.core.datadir import IMPORTS_FOLDER
-from kalan.core.models import User
-from kalan.people.models import Person, Unit
+from kalan.core.models import Place, User
+from kalan.core.text import fold
+from kalan.people.models import Corps, Person, Rank, ReferenceAlias, Unit
+from kalan.people.services_reference import corps_create, rank_create, unit_create
 from kalan.workshops.importing.columns import mapping_guess
 from kalan.workshops.importing.plan import ImportPlan, PlannedRow, import_plan
+from kalan.workshops.importing.questions import CORPS, GUESS, RANK, SAME, UNIT
 from kalan.workshops.importing.reader import DEFAULT_MAX_BYTES, table_read
 from kalan.workshops.importing.reader import limit as reader_limit
 from kalan.workshops.importing.references import NewUnit
@@ -86,9 +90,10 @@ def batch_plan(*, batch: ImportBatch) -> ImportPlan:
     """Read the batch's file and plan it with the choices stored on the batch.
 
     ``batch.mapping`` maps column indexes (as text) to fields, empty until the user corrects the
-    guess; ``batch.decisions`` holds ``rows`` (row → person uid or "new"), ``corps`` (the corps of
-    rows naming none), ``over_capacity`` and ``apply_changes``. Raises ImportFileError when the
-    file no longer reads.
+    guess; ``batch.decisions`` holds ``rows`` (row → person uid or "new"), ``values`` (question
+    key → answer, ``kalan.workshops.importing.questions``), ``corps`` (the corps of rows naming
+    none), ``over_capacity``, ``apply_changes`` and ``created`` (the reference entries made on
+    this preview: ``[kind, id]``). Raises ImportFileError when the file no longer reads.
     """
     table = table_read(path=batch_path(batch), filename=batch.filename, sheet=batch.sheet or None)
     stored = {int(k): v for k, v in (batch.mapping or {}).items() if v}
@@ -98,6 +103,7 @@ def batch_plan(*, batch: ImportBatch) -> ImportPlan:
         table=table,
         mapping=stored or mapping_guess(table.headers),
         decisions=options.get("rows", {}),
+        answers=options.get("values", {}),
         default_corps_id=options.get("corps"),
         allow_over_capacity=bool(options.get("over_capacity")),
         apply_changes=bool(options.get("apply_changes")),
@@ -114,6 +120,7 @@ def batch_choices_set(
     corps_id: int | None,
     over_capacity: bool,
     apply_changes: bool = False,
+    values: dict[str, str] | None = None,
 ) -> ImportBatch:
     """Keep the user's corrections to an import before it is committed."""
     if batch.status != ImportBatch.Status.PREVIEW:
@@ -126,13 +133,88 @@ def batch_choices_set(
     batch.sheet = sheet
     batch.mapping = {str(index): name for index, name in mapping.items() if name}
     batch.decisions = {
+        **(batch.decisions or {}),
         "rows": rows,
+        "values": {**(batch.decisions or {}).get("values", {}), **(values or {})},
         "corps": corps_id,
         "over_capacity": over_capacity,
         "apply_changes": apply_changes,
     }
     batch.save(update_fields=["sheet", "mapping", "decisions", "updated_at"])
     return batch
+
+
+@transaction.atomic
+def batch_reference_create(
+    *, batch: ImportBatch, key: str, fields: dict[str, Any]
+) -> Corps | Rank | Unit:
+    """Create, from the preview, the corps, rank or unit a question asks about, and answer the
+    question with it. Kept on the batch (``decisions["created"]``) so that abandoning the
+    preview removes what nothing else came to use. Raises ValidationError as the reference
+    services do, ImportFileError when the batch is closed or the question unknown."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ImportFileError(_("Cet import est déjà terminé."), code="batch_closed")
+    kind, _sep, rest = key.partition("|")
+    corps_text = rest.partition("|")[0]
+    corps = Corps.objects.filter(pk=int(corps_text)).first() if corps_text.isdigit() else None
+    made: Corps | Rank | Unit
+    if kind == CORPS:
+        made = corps_create(name=fields["name"], short_name=fields.get("short_name", ""))
+    elif kind == RANK and corps is not None:
+        made = rank_create(
+            corps=corps,
+            name=fields["name"],
+            group=fields["group"],
+            abbreviation=fields.get("abbreviation", ""),
+            feminine=fields.get("feminine", ""),
+            variants=fields.get("variants", ""),
+        )
+    elif kind == UNIT and corps is not None:
+        made = unit_create(
+            corps=corps,
+            name=fields["name"],
+            kind=fields["kind"],
+            place=Place.objects.get(pk=fields["place"]),
+        )
+    else:
+        raise ImportFileError(_("Cette question n’est plus posée."), code="unknown_question")
+    decisions = dict(batch.decisions or {})
+    decisions["values"] = {**decisions.get("values", {}), key: f"{SAME}{made.pk}"}
+    decisions["created"] = [*decisions.get("created", []), [kind, made.pk]]
+    batch.decisions = decisions
+    batch.save(update_fields=["decisions", "updated_at"])
+    return made
+
+
+CREATED_MODELS: dict[str, type[Corps | Rank | Unit]] = {CORPS: Corps, RANK: Rank, UNIT: Unit}
+
+
+@transaction.atomic
+def batch_abandon(*, batch: ImportBatch) -> list[str]:
+    """Give up a preview: its file is deleted, and so are the corps, ranks and units created on
+    it that nothing uses (a unit created here and chosen by another import since stays).
+    Returns the names of those kept, to say so."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ImportFileError(_("Cet import est déjà terminé."), code="batch_closed")
+    kept: list[str] = []
+    # Units first, then ranks, then corps: a corps made here holds the others made here.
+    order = {UNIT: 0, RANK: 1, CORPS: 2}
+    for kind, pk in sorted((batch.decisions or {}).get("created", []), key=lambda c: order[c[0]]):
+        entry = CREATED_MODELS[kind].objects.filter(pk=pk).first()
+        if entry is None:
+            continue
+        try:
+            with transaction.atomic():
+                entry.delete()
+        except ProtectedError:
+            kept.append(str(entry))
+    batch.status = ImportBatch.Status.ABANDONED
+    batch.save(update_fields=["status", "updated_at"])
+    path = batch_path(batch)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    return kept
 
 
 class ImportRefused(ImportFileError):
@@ -157,6 +239,7 @@ class ImportResult:
     counts: dict[str, int]
     enrolled: int
     units_created: int
+    aliases_created: int = 0
 
 
 @transaction.atomic
@@ -179,6 +262,7 @@ def import_commit(
     # Units only for the rows that use them: new persons, and changes the user confirmed.
     units_made = _units_create([r for r in taken if r.person_id is None] + changed)
     units = {key: unit.pk for key, unit in units_made.items()}
+    aliases = _aliases_create(plan, by=by)
     _changes_apply(changed, units=units)
     created: dict[int, Person] = {}
     for row in taken:
@@ -213,7 +297,10 @@ def import_commit(
             )
     Enrollment.objects.bulk_create(enrol.values(), batch_size=1000)
     # bulk_create sends no signal: one create entry per new row, written in bulk too.
-    audit_bulk_created([*units_made.values(), *created.values(), *enrol.values()])
+    postings = [p.posting_first for p in created.values() if p.posting_first is not None]
+    audit_bulk_created(
+        [*units_made.values(), *aliases, *created.values(), *postings, *enrol.values()]
+    )
     counts = plan.counts()
     if batch is not None:
         batch.status = ImportBatch.Status.COMMITTED
@@ -225,7 +312,43 @@ def import_commit(
         # Its SHA-256 and counts remain on the batch.
         path = batch_path(batch)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
-    return ImportResult(counts=counts, enrolled=len(enrol), units_created=len(units))
+    return ImportResult(
+        counts=counts, enrolled=len(enrol), units_created=len(units), aliases_created=len(aliases)
+    )
+
+
+def _aliases_create(plan: ImportPlan, *, by: User | None) -> list[ReferenceAlias]:
+    """Remember each answer « this value is that entry » as an alias of the entry's corps, so
+    that the same command's next list needs no answer. A corps guessed between several
+    (``GUESS``) is not an alias: it says nothing of the value alone."""
+    aliases: dict[tuple[str, int, str], ReferenceAlias] = {}
+    ranks = Rank.objects.in_bulk({q.answer_id() for q in plan.questions if q.kind == RANK})
+    units = Unit.objects.in_bulk({q.answer_id() for q in plan.questions if q.kind == UNIT})
+    for question in plan.questions:
+        pk = question.answer_id()
+        if pk is None or question.kind == GUESS:
+            continue
+        alias = ReferenceAlias(text=question.text[:200], kind=question.kind, created_by=by)
+        if question.kind == CORPS:
+            alias.corps_id = pk
+        elif question.kind == RANK:
+            alias.rank, alias.corps_id = ranks[pk], ranks[pk].corps_id
+        else:
+            alias.unit, alias.corps_id = units[pk], units[pk].corps_id
+        alias.folded = fold(alias.text)
+        aliases.setdefault((alias.kind, alias.corps_id, alias.folded), alias)
+    known = set(
+        ReferenceAlias.objects.filter(folded__in={key[2] for key in aliases}).values_list(
+            "kind", "corps_id", "folded"
+        )
+    )
+    known_corps = {folded for kind, _corps, folded in known if kind == CORPS}
+    new = [
+        alias
+        for key, alias in aliases.items()
+        if key not in known and not (alias.kind == CORPS and alias.folded in known_corps)
+    ]
+    return ReferenceAlias.objects.bulk_create(new)
 
 
 def _changes_apply(rows: list[PlannedRow], *, units: dict[tuple[int, str], int]) -> None:

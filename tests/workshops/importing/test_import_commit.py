@@ -67,6 +67,8 @@ def test_a_clean_list_creates_persons_and_units_and_enrols_them(
         "matched": 0,
         "possible_duplicates": 0,
         "changes": 0,
+        "skipped": 0,
+        "questions": 0,
         "errors": 0,
     }
 
