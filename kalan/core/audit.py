@@ -56,10 +56,12 @@ from kalan.core.models import AuditEntry, User
 
 Action = AuditEntry.Action
 
-# Never worth an entry: bookkeeping that changes on every save or login, or the row's own keys
-# (kept in object_id and object_uid).
+# Never worth an entry: bookkeeping that changes on every save or login, the row's own keys
+# (kept in object_id and object_uid), and keys derived from journaled fields (a person's folded
+# sort keys, an alias's folded text).
 NOISE_FIELDS: Final = frozenset(
     {"id", "uid", "created_at", "updated_at", "last_login", "sessions_key"}
+    | {"sort_last", "sort_first", "folded"}
 )
 # Stored as "***": that it was set or changed shows, never the value (even hashed). The other
 # names guard a secret that a later model might keep under them.

@@ -129,10 +129,16 @@ def reference_delete(*, obj: models.Model) -> None:
         raise _in_use(obj, [Use(key="", label=k, count=v) for k, v in by_table.items()]) from error
 
 
+def reference_name(obj: models.Model) -> str:
+    """How messages name an entry: a corps by its full name (« Police municipale », not « PM »,
+    its short name in lists), the others as they read."""
+    return str(getattr(obj, "name", "") or obj)
+
+
 def _in_use(obj: models.Model, uses: list[Use]) -> PeopleError:
     return PeopleError(
         _("Suppression refusée : des données renvoient encore à « %(name)s » — %(uses)s.")
-        % {"name": obj, "uses": _uses_text(uses)},
+        % {"name": reference_name(obj), "uses": _uses_text(uses)},
         code="reference_in_use",
     )
 

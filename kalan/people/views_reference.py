@@ -57,7 +57,7 @@ def _save(
     except ValidationError as error:
         form_add_error(form, error)
         return None
-    messages.success(request, saved % {"name": row})
+    messages.success(request, saved % {"name": services.reference_name(row)})
     return row
 
 
@@ -256,7 +256,7 @@ def alias_list(request: HttpRequest) -> HttpResponse:
 def _delete(
     request: HttpRequest, obj: models.Model, *, done: str, back: HttpResponse, refused: HttpResponse
 ) -> HttpResponse:
-    name = str(obj)
+    name = services.reference_name(obj)
     try:
         services.reference_delete(obj=obj)
     except KalanError as error:

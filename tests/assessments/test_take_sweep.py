@@ -210,7 +210,9 @@ def test_unknown_test_codes_count_against_the_address(
         )
         assert response.status_code == 400
     assert join(client, test, codes[0]) == 429
-    assert JoinRefusal.objects.filter(test__isnull=True).get().count == 50
+    # One row per five minutes: the fifty may straddle two.
+    unknown = JoinRefusal.objects.filter(test__isnull=True)
+    assert sum(unknown.values_list("count", flat=True)) == 50
 
 
 def test_a_participant_who_mistypes_a_few_times_gets_in(

@@ -124,3 +124,15 @@ def test_bulk_created_and_renamed_persons_get_their_sort_keys() -> None:
     made.save(update_fields=["last_name"])
     made.refresh_from_db()
     assert made.sort_last == "elysee"
+
+
+def test_the_journal_records_the_names_not_the_sort_keys_made_from_them() -> None:
+    from kalan.core.models import AuditEntry
+
+    person = PersonFactory(last_name="Ébou", first_names="Aïcha")
+    person.last_name = "Ebou"
+    person.save()
+    entries = AuditEntry.objects.filter(object_uid=person.uid).order_by("pk")
+    created, changed = (entry.changes for entry in entries)
+    assert created["last_name"] == "Ébou" and "sort_last" not in created
+    assert changed == {"last_name": ["Ébou", "Ebou"]}
