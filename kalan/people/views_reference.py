@@ -97,7 +97,8 @@ def corps_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     if _save(request, form, save, _("Corps « %(name)s » enregistré.")):
         return redirect("corps_list")
-    return _form_page(request, "corps_form.html", form=form, corps=corps)
+    uses = services.reference_uses(obj=corps)
+    return _form_page(request, "corps_form.html", form=form, corps=corps, uses=uses)
 
 
 # --- ranks ---------------------------------------------------------------------------------

@@ -100,6 +100,9 @@ def test_a_programme_officer_creates_a_corps_and_its_ranks(
     ranks = client.get(reverse("rank_list", kwargs={"pk": customs.pk})).content.decode()
     assert ranks.index("Préposé") < ranks.index("Contrôleur")
     assert "Contrôleuse" in ranks
+    # Before a deletion is tried, the corps' page says what uses it.
+    edit = client.get(reverse("corps_edit", kwargs={"pk": customs.pk})).content.decode()
+    assert re.search(r"Utilisé par : grades \(2\)", edit), edit
 
 
 def test_a_rank_order_taken_is_shown_at_its_field(

@@ -71,7 +71,8 @@ class PlannedRow:
     person_id: int | None = None  # the registry's person, when matched or chosen
     candidates: list[tuple[int, float]] = field(default_factory=list)  # (person id, score)
     corps_id: int | None = None
-    # Where the corps came from: "column", "default", "unit", "rank", "number", "answer".
+    # Where the corps came from: "column", "default", "answer", or the cells that agree on it,
+    # "+"-joined: "unit", "rank", "number" ("unit+rank").
     corps_source: str = ""
     # The question whose answer "skip" leaves this row out, and the value it asked about.
     skipped_by: str | None = None
@@ -96,7 +97,8 @@ class PlannedRow:
 
     @property
     def corps_source_label(self) -> str:
-        return str(CLUE_LABELS.get(self.corps_source, ""))
+        """« d’après l’unité ; d’après le grade »: every source the corps came from."""
+        return " ; ".join(str(CLUE_LABELS[n]) for n in self.corps_source.split("+") if n)
 
 
 @dataclass
@@ -291,7 +293,7 @@ def _corps_resolve(
         allowed = set.intersection(*(corps for _name, corps in clues)) if clues else set()
         if len(allowed) == 1:
             row.corps_id = next(iter(allowed))
-            row.corps_source = clues[0][0]
+            row.corps_source = "+".join(name for name, _corps in clues)
         elif clues:  # the cells point to several corps, or to different ones: ask
             question = questions.ask(GUESS, None, unit_text or rank_text, row=row.row)
             question.choices = sorted(allowed or set.union(*(corps for _n, corps in clues)))

@@ -346,3 +346,23 @@ def test_an_import_officer_without_reference_rights_cannot_create(
     trainer = client_for(UserFactory(username="t", role=Role.TRAINER))
     response = trainer.post(reverse("import_create", kwargs={"uid": batch.uid}), {"create": "0"})
     assert response.status_code == 403
+
+
+def test_a_service_number_prefix_settles_a_rank_two_corps_share(
+    tmp_path: Path, sevare_session: Session
+) -> None:
+    gendarmerie = corps("Gendarmerie")
+    shared = set(Rank.objects.filter(corps=gendarmerie).values_list("name", flat=True)) & set(
+        Rank.objects.filter(corps=corps("Garde")).values_list("name", flat=True)
+    )
+    name = sorted(shared)[0]
+    path = _list(tmp_path, ["TRAORE", "Moussa", "M", "", name, "GN-0042", ""])
+    plan = _plan(path, sevare_session)
+    assert [q.kind for q in plan.questions] == [GUESS]  # two corps have this rank: asked
+
+    gendarmerie.number_prefixes = "GN-"
+    gendarmerie.save()
+    plan = _plan(path, sevare_session)
+    assert plan.questions == []
+    assert (plan.rows[0].corps_id, plan.rows[0].corps_source) == (gendarmerie.pk, "rank+number")
+    assert plan.rows[0].corps_source_label == "d’après le grade ; d’après le matricule"

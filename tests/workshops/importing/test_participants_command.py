@@ -116,3 +116,35 @@ def test_usage_errors_exit_2(tmp_path: Path, sevare_session: Session, args: list
     code, _out = _run(*args)
     assert code == 2
     assert not Person.objects.exists()
+
+
+def test_the_json_lists_the_questions_and_an_answers_file_settles_them(
+    tmp_path: Path, sevare_session: Session
+) -> None:
+    from kalan.people.models import Rank, ReferenceAlias
+
+    path = xlsx_write(
+        tmp_path / "liste.xlsx",
+        [HEADER, [1, "TRAORE", "Moussa", "Adjt ch.", "G-1", "Brigade de Sévaré", "", "M"]],
+    )
+    session = str(sevare_session.uid)
+    code, out = _run(str(path), "--session", session, "--corps", "GN", "--json", "--dry-run")
+    payload = json.loads(out)
+    assert code == 1 and payload["errors"] == 1
+    # The unit is to be created in Sévaré (answered "new" by default); the rank is asked.
+    unit, question = sorted(payload["questions"], key=lambda q: q["kind"] != "unit")
+    assert (unit["kind"], unit["answer"]) == ("unit", "new")
+    assert (question["kind"], question["text"], question["rows"]) == ("rank", "Adjt ch.", [2])
+    chief = Rank.objects.get(corps__short_name="Gendarmerie", name="Adjudant-chef")
+    assert f"same:{chief.pk}" in [s["answer"] for s in question["suggestions"]]
+
+    answers = tmp_path / "reponses.json"
+    answers.write_text(json.dumps({question["key"]: f"same:{chief.pk}"}), encoding="utf-8")
+    code, out = _run(str(path), "--session", session, "--corps", "GN", "--answers", str(answers))
+    assert code == 0, out
+    assert Person.objects.get(service_number="G-1").rank == chief
+    assert ReferenceAlias.objects.get(kind="rank", folded="adjt ch").rank == chief
+
+    answers.write_text("[1, 2]", encoding="utf-8")
+    code, _out = _run(str(path), "--session", session, "--answers", str(answers))
+    assert code == 2

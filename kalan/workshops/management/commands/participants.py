@@ -49,6 +49,16 @@ class Command(BaseCommand):
             help="inscrire au-delà de la capacité de la session",
         )
         imports.add_argument(
+            "--answers",
+            type=Path,
+            metavar="ANSWERS.json",
+            help=(
+                "réponses aux valeurs inconnues : un objet JSON {clé de la question: réponse} "
+                "(« same:ID », « new », « new:ID_LIEU », « blank », « skip »), les clés étant "
+                "celles que --json --dry-run donne sous « questions »"
+            ),
+        )
+        imports.add_argument(
             "--dry-run", action="store_true", help="dire ce qui serait fait, sans rien enregistrer"
         )
         imports.add_argument("--json", action="store_true", help="sortie JSON")
@@ -74,6 +84,7 @@ class Command(BaseCommand):
             session=session,
             table=table,
             mapping=mapping_guess(table.headers),
+            answers=_answers(options["answers"]),
             default_corps_id=default_corps,
             allow_over_capacity=options["over_capacity"],
         )
@@ -119,6 +130,24 @@ class Command(BaseCommand):
                     {"row": e.row, "column": e.column, "field": e.field, "message": e.message}
                     for e in errors
                 ],
+                "questions": [
+                    {
+                        "key": q.key,
+                        "kind": q.kind,
+                        "text": q.text,
+                        "rows": q.rows,
+                        "answer": q.answer,
+                        "suggestions": [
+                            {"answer": f"same:{e.pk}", "label": e.label, "score": e.score}
+                            for e in q.suggestions
+                        ]
+                        + [
+                            {"answer": f"new:{e.pk}", "label": e.label, "score": e.score}
+                            for e in q.places
+                        ],
+                    }
+                    for q in (plan.questions if plan else [])
+                ],
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
@@ -126,6 +155,26 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {counts[name]}")
         for error in errors:
             self.stdout.write(str(error))
+
+
+def _answers(path: Path | None) -> dict[str, str]:
+    """The answers file: a JSON object of question keys to answers (strings)."""
+    if path is None:
+        return {}
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CommandError(
+            f"Réponses illisibles ({path}) : {error}", returncode=USAGE_ERROR
+        ) from None
+    if not isinstance(answers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
+    ):
+        raise CommandError(
+            f"Réponses ({path}) : un objet JSON {{clé: réponse}} de textes est attendu.",
+            returncode=USAGE_ERROR,
+        )
+    return answers
 
 
 def _session(given: str) -> Session:
