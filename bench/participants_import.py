@@ -128,10 +128,12 @@ def measure_import(
     plan = import_plan(session=session, table=table, mapping=mapping_guess(table.headers))
     result = import_commit(plan=plan, by=None)
     elapsed = time.perf_counter() - started
-    if plan.questions or result.enrolled != ROWS or Person.objects.count() - before != ROWS:
+    # Units to create are questions answered by default; with aliases, nothing may be asked.
+    asked = plan.questions if aliases else [q for q in plan.questions if not q.answered]
+    if asked or result.enrolled != ROWS or Person.objects.count() - before != ROWS:
         raise SystemExit(
             f"bench: the import of {ROWS} rows enrolled {result.enrolled} and created "
             f"{Person.objects.count() - before} persons; errors: {plan.all_errors[:3]}; "
-            f"questions: {[q.text for q in plan.questions[:3]]}"
+            f"questions: {[q.text for q in asked[:3]]}"
         )
     return elapsed

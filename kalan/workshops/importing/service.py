@@ -10,7 +10,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,8 +18,15 @@ from kalan.core.audit import audit_bulk_created
 from kalan.core.datadir import IMPORTS_FOLDER
 from kalan.core.models import Place, User
 from kalan.core.text import fold
+from kalan.people.errors import PeopleError
 from kalan.people.models import Corps, Person, Rank, ReferenceAlias, Unit
-from kalan.people.services_reference import corps_create, rank_create, unit_create
+from kalan.people.services_reference import (
+    corps_create,
+    rank_create,
+    reference_delete,
+    reference_name,
+    unit_create,
+)
 from kalan.workshops.importing.columns import mapping_guess
 from kalan.workshops.importing.plan import ImportPlan, PlannedRow, import_plan
 from kalan.workshops.importing.questions import CORPS, GUESS, RANK, SAME, UNIT
@@ -193,8 +199,9 @@ CREATED_MODELS: dict[str, type[Corps | Rank | Unit]] = {CORPS: Corps, RANK: Rank
 @transaction.atomic
 def batch_abandon(*, batch: ImportBatch) -> list[str]:
     """Give up a preview: its file is deleted, and so are the corps, ranks and units created on
-    it that nothing uses (a unit created here and chosen by another import since stays).
-    Returns the names of those kept, to say so."""
+    it that nothing uses (a unit created here and chosen by another import since stays; a corps
+    given ranks since stays: nothing is deleted along with it). Returns the names of those
+    kept, to say so."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ImportFileError(_("Cet import est déjà terminé."), code="batch_closed")
@@ -206,10 +213,9 @@ def batch_abandon(*, batch: ImportBatch) -> list[str]:
         if entry is None:
             continue
         try:
-            with transaction.atomic():
-                entry.delete()
-        except ProtectedError:
-            kept.append(str(entry))
+            reference_delete(obj=entry)
+        except PeopleError:
+            kept.append(reference_name(entry))
     batch.status = ImportBatch.Status.ABANDONED
     batch.save(update_fields=["status", "updated_at"])
     path = batch_path(batch)

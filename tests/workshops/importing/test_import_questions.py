@@ -366,3 +366,26 @@ def test_a_service_number_prefix_settles_a_rank_two_corps_share(
     assert plan.questions == []
     assert (plan.rows[0].corps_id, plan.rows[0].corps_source) == (gendarmerie.pk, "rank+number")
     assert plan.rows[0].corps_source_label == "d’après le grade ; d’après le matricule"
+
+
+def test_an_abandon_keeps_what_was_created_on_the_preview_and_used_since(
+    sevare_session: Session,
+) -> None:
+    from kalan.people.models import Corps
+    from kalan.people.services_reference import rank_create
+    from kalan.workshops.importing.service import batch_abandon, batch_reference_create
+
+    batch = ImportBatch.objects.create(
+        session=sevare_session, filename="l.xlsx", sha256="0" * 64, size=1, stored_name="l"
+    )
+    key = question_key(CORPS, None, "Police municipale")
+    made = batch_reference_create(batch=batch, key=key, fields={"name": "Police municipale"})
+    unused = batch_reference_create(
+        batch=batch, key=question_key(CORPS, None, "Autre corps"), fields={"name": "Autre corps"}
+    )
+    rank_create(corps=made, name="Brigadier", group=Rank.Group.NCO)  # from the reference pages
+
+    kept = batch_abandon(batch=batch)
+    assert kept == ["Police municipale"]
+    assert Rank.objects.filter(corps=made, name="Brigadier").exists()  # not deleted along
+    assert not Corps.objects.filter(pk=unused.pk).exists()
