@@ -485,6 +485,10 @@ class Posting(GlobalModel):
     def __str__(self) -> str:
         return f"{self.unit or self.corps or '—'} ({self.since})"
 
+    def audit_label(self) -> str:
+        # By ids: the unit's name would cost a query for each of an import's postings.
+        return f"#{self.person_id} {self.since}"
+
 
 class PersonMerge(GlobalModel):
     """Two records found to be one person: who merged what, when, and how to undo it.
