@@ -24,7 +24,7 @@ from kalan.workshops.forms_import import (
     place_labels,
 )
 from kalan.workshops.importing.plan import DUPLICATE, ERROR, SKIPPED, ImportPlan
-from kalan.workshops.importing.questions import CORPS, GUESS, RANK, UNIT
+from kalan.workshops.importing.questions import CORPS, RANK, UNIT
 from kalan.workshops.importing.service import (
     ImportRefused,
     batch_abandon,
@@ -195,31 +195,10 @@ def import_create(request: HtmxHttpRequest, uid: str) -> HttpResponse:
 def _question_context(plan: ImportPlan, places: dict[str, int]) -> dict[str, Any]:
     """What the blocks of the questions need besides their question."""
     return {
-        "corps_names": {pk: str(name) for pk, name in Corps.objects.values_list("pk", "name")},
+        "corps_names": plan.corps_names,
         "rank_groups": Rank.Group.choices,
         "unit_kinds": Unit.Kind.choices,
-        "others": _others(plan),
     }
-
-
-def _others(plan: ImportPlan) -> dict[str, list[tuple[int, str]]]:
-    """For corps and rank questions, every entry beyond the closest (a corps has some twenty
-    ranks): by question key. Units are too many to list: the closest, or create."""
-    corps = list(Corps.objects.values_list("pk", "name"))
-    ranks: dict[int, list[tuple[int, str]]] = {}
-    for pk, corps_id, name in Rank.objects.values_list("pk", "corps_id", "name"):
-        ranks.setdefault(corps_id, []).append((pk, name))
-    others: dict[str, list[tuple[int, str]]] = {}
-    for question in plan.questions:
-        shown = {entry.pk for entry in question.suggestions}
-        if question.kind in (CORPS, GUESS):
-            entries = corps
-        elif question.kind == RANK:
-            entries = ranks.get(question.corps_id or 0, [])
-        else:
-            continue
-        others[question.key] = [(pk, name) for pk, name in entries if pk not in shown]
-    return others
 
 
 def _commit(request: HttpRequest, batch: ImportBatch) -> HttpResponse:

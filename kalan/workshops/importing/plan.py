@@ -116,6 +116,7 @@ class ImportPlan:
     apply_changes: bool = False
     # What the list names that the registry does not know, one question per distinct value.
     questions: list[Question] = field(default_factory=list)
+    corps_names: dict[int, str] = field(default_factory=dict)  # by id, as the plan read them
 
     @property
     def all_errors(self) -> list[CellError]:
@@ -194,6 +195,7 @@ def import_plan(
         )
         return plan
     refs = References.load()
+    plan.corps_names = refs.corps_names
     questions = Questions(refs, answers or {})
     values = row_values(table=table, mapping=mapping)
     rows = [PlannedRow(row=v.row, values=v.values, errors=list(v.errors)) for v in values]

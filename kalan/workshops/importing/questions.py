@@ -66,6 +66,9 @@ class Question:
     new_unit: NewUnit | None = None
     suggestions: list[Entry] = field(default_factory=list)  # closest registry entries
     places: list[Entry] = field(default_factory=list)  # towns spelled close to the name's
+    # Corps and rank questions: every other entry it may be (units are too many: the closest,
+    # or create).
+    others: list[Entry] = field(default_factory=list)
     choices: list[int] = field(default_factory=list)  # GUESS: the corps the cells allow
     clues: str = ""  # GUESS: what the cells say, to show
 
@@ -83,15 +86,20 @@ class Question:
 
     def answer_id(self) -> int | None:
         """The registry entry answered with ``same:<id>``, else None."""
-        if self.answer.startswith(SAME) and self.answer[len(SAME) :].isdigit():
-            return int(self.answer[len(SAME) :])
-        return None
+        return same_id(self.answer)
 
     def answer_place(self) -> int | None:
         """The close place answered with ``new:<place id>``, else None."""
         if self.answer.startswith(NEW + ":") and self.answer[len(NEW) + 1 :].isdigit():
             return int(self.answer[len(NEW) + 1 :])
         return None
+
+
+def same_id(answer: str) -> int | None:
+    """The entry an answer ``same:<id>`` names, else None."""
+    if answer.startswith(SAME) and answer[len(SAME) :].isdigit():
+        return int(answer[len(SAME) :])
+    return None
 
 
 def question_key(kind: str, corps_id: int | None, text: str) -> str:
@@ -135,17 +143,12 @@ class Questions:
             return answer
         if answer.startswith(NEW + ":") and question.kind == UNIT:
             return answer
-        pk = int(answer[len(SAME) :]) if answer.startswith(SAME) and answer[5:].isdigit() else None
-        if pk is None:
-            return ""
-        refs = self.refs
-        exists = {
-            CORPS: pk in refs.corps_names,
-            GUESS: pk in refs.corps_names,
-            RANK: pk in refs.rank_labels.get(question.corps_id or 0, {}),
-            UNIT: pk in refs.unit_labels.get(question.corps_id or 0, {}),
-        }[question.kind]
-        return answer if exists else ""
+        pk = same_id(answer)
+        return answer if pk is not None and pk in self._labels(question) else ""
+
+    def _labels(self, question: Question) -> dict[int, str]:
+        kind = CORPS if question.kind == GUESS else question.kind
+        return self.refs.labels(kind=kind, corps_id=question.corps_id)
 
     def finish(self) -> list[Question]:
         """Every question, with its closest entries and close towns, in the list's order."""
@@ -158,20 +161,19 @@ class Questions:
                 allowed = [Entry(pk, self.refs.corps_names[pk], 100.0) for pk in question.choices]
                 others = [e for e in question.suggestions if e.pk not in question.choices]
                 question.suggestions = allowed + others
+            labels = self._labels(question)
             chosen = question.answer_id()
             if chosen is not None and chosen not in {e.pk for e in question.suggestions}:
-                question.suggestions.insert(0, Entry(chosen, self._label(question, chosen), 0.0))
+                question.suggestions.insert(0, Entry(chosen, labels.get(chosen, ""), 0.0))
+            if question.kind != UNIT:
+                shown = {e.pk for e in question.suggestions}
+                # In the registry's order: corps by their order, ranks from the most junior.
+                question.others = [
+                    Entry(pk, label, 0.0) for pk, label in labels.items() if pk not in shown
+                ]
             if question.kind == UNIT and (question.new_unit is None or question.answer_place()):
                 question.places = self.refs.towns_close(fold(question.text))
         return sorted(self.asked.values(), key=lambda q: q.rows[0])
-
-    def _label(self, question: Question, pk: int) -> str:
-        refs = self.refs
-        if question.kind == RANK:
-            return refs.rank_labels.get(question.corps_id or 0, {}).get(pk, "")
-        if question.kind == UNIT:
-            return refs.unit_labels.get(question.corps_id or 0, {}).get(pk, "")
-        return refs.corps_names.get(pk, "")
 
     def unanswered_message(self, question: Question) -> str:
         names = self.refs.corps_names

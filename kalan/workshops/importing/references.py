@@ -230,17 +230,22 @@ class References:
         ranked = sorted(best.items(), key=lambda item: (-item[1], self.town_names[item[0]]))
         return [Entry(pk, self.town_names[pk], score) for pk, score in ranked[:SUGGESTIONS]]
 
+    def labels(self, *, kind: str, corps_id: int | None) -> dict[int, str]:
+        """The entries a value of this kind may be, by id: the corps' ranks or units for a rank
+        or a unit, every corps otherwise."""
+        if kind == "rank":
+            return self.rank_labels.get(corps_id or 0, {})
+        if kind == "unit":
+            return self.unit_labels.get(corps_id or 0, {})
+        return self.corps_names
+
     def closest(self, *, kind: str, corps_id: int | None, text: str) -> list[Entry]:
         """The registry's entries closest to ``text``, best first: every corps for a corps, the
         corps' own ranks or units for a rank or a unit (an entry of another corps cannot be
         it)."""
-        labels: dict[int, str]
         if kind == "unit":
             return self._units_closest(corps_id=corps_id or 0, text=text)
-        if kind == "rank":
-            labels = self.rank_labels.get(corps_id or 0, {})
-        else:
-            labels = dict(self.corps_names)
+        labels = self.labels(kind=kind, corps_id=corps_id)
         if not labels:
             return []
         folded = {pk: fold(label) for pk, label in labels.items()}

@@ -67,6 +67,9 @@ def test_an_unknown_rank_is_asked_once_for_all_its_rows_then_remembered(
 
     chief = rank("Gendarmerie", "Adjudant-chef")
     assert chief.pk in [entry.pk for entry in question.suggestions]  # offered among the closest
+    # and every other rank of the corps after them, none twice
+    offered = [entry.pk for entry in question.suggestions + question.others]
+    assert sorted(offered) == sorted(gendarmerie.ranks.values_list("pk", flat=True))
     answers = {question.key: f"same:{chief.pk}"}
     plan = _plan(path, sevare_session, answers=answers)
     assert [r.outcome for r in plan.rows] == [NEW] * 3
