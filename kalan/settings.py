@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "kalan.assessments",
     "kalan.certificates",
     "kalan.finance",
+    "kalan.relays",
     # No models left: kept for the migrations of databases made before issue 10.
     "kalan.documents",
     "kalan.reports",

@@ -12,6 +12,7 @@ from kalan.core import urls as core
 from kalan.finance import urls as finance
 from kalan.people import urls as people
 from kalan.plans import urls as plans
+from kalan.relays import urls as relays
 from kalan.reports import urls as reports
 from kalan.reports.views_home import home
 from kalan.workshops import urls as workshops
@@ -51,6 +52,10 @@ urlpatterns = [
     # finance: payment statements
     path("sessions/<uuid:uid>/", include(finance.session_patterns)),
     path("etats/", include(finance.statement_patterns)),
+    # relays: commitments, restitutions, follow-up rounds; participants' and relays' phone pages
+    path("relais/", include(relays.staff_patterns)),
+    path("e/", include(relays.commitment_phone_patterns)),
+    path("r/", include(relays.relay_phone_patterns)),
     # reports: dashboard, partners, donor reports, photos, press releases, activity reports
     path("tableau-de-bord/", include(reports.dashboard_patterns)),
     path("partenaire/", include(reports.funded_patterns)),

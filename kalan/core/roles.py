@@ -77,6 +77,10 @@ CAPABILITIES: dict[str, Any] = {
     "manage_users": _("gérer les comptes et les rôles"),
     "view_audit": _("consulter et exporter le journal d’audit"),
     "manage_reference": _("gérer les données de référence : corps, grades, unités, lieux"),
+    "view_relays": _("voir les relais, leurs engagements et leurs restitutions"),
+    "enter_commitments": _("saisir les engagements des participants"),
+    "record_restitutions": _("saisir les restitutions des relais"),
+    "run_followup": _("organiser les tours de suivi et appeler les relais"),
 }
 
 _READ_PROGRAMME = {"view_programme", "view_results", "view_bank", "view_certificates"}
@@ -90,17 +94,20 @@ GRANTS: dict[str, frozenset[str]] = {
         | {"merge_persons", "view_statements", "issue_certificates"}
         | {"manage_photos", "write_press", "write_reports", "view_dashboard"}
         | {"manage_reference"}
+        | {"view_relays", "enter_commitments", "record_restitutions", "run_followup"}
     ),
     # Only in the sessions assigned to them (the scope is in the selectors).
     Role.TRAINER: frozenset(
         {"view_programme", "mark_attendance", "run_tests", "view_results", "view_bank"}
         | {"print_documents", "view_contacts", "view_certificates"}
+        | {"view_relays", "enter_commitments"}
     ),
     # Follow-up of the relays calls them: contacts, and the registry to count distinct persons.
     Role.MONITORING: frozenset(
         _READ_PROGRAMME
         | {"view_persons", "view_contacts", "export_persons", "view_statements"}
         | {"write_reports", "view_dashboard"}
+        | {"view_relays", "record_restitutions", "run_followup"}
     ),
     Role.FINANCE: frozenset({"view_programme", "view_statements", "issue_statements"}),
     Role.COMMUNICATION: frozenset(

@@ -18,7 +18,17 @@ import kalan
 ROUTES_FILE = Path(__file__).parent / "data" / "routes.txt"
 KALAN = Path(kalan.__file__).parent
 # The apps whose routes ``kalan/urls.py`` includes, each from ``kalan/<app>/urls.py``.
-APPS = ["core", "people", "plans", "workshops", "assessments", "certificates", "finance", "reports"]
+APPS = [
+    "core",
+    "people",
+    "plans",
+    "workshops",
+    "assessments",
+    "certificates",
+    "finance",
+    "relays",
+    "reports",
+]
 # The one route ``kalan/urls.py`` declares itself, at the root.
 ROOT_ROUTES = {"home"}
 
