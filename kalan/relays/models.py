@@ -122,6 +122,9 @@ class Commitment(GlobalModel):
     def __str__(self) -> str:
         return str(self.enrollment.person)
 
+    def audit_label(self) -> str:
+        return f"{_('engagement')} — {_('inscription')} {self.enrollment_id}"
+
 
 class RelayCode(GlobalModel):
     """A relay's personal code: typed on the phone page (``/r/``), it opens the questionnaire of
@@ -142,6 +145,10 @@ class RelayCode(GlobalModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def audit_label(self) -> str:
+        # The code opens the relay's pages: the journal names the enrollment, not the code.
+        return f"{_('code personnel')} — {_('inscription')} {self.enrollment_id}"
 
 
 def restitution_photo_path(restitution: Restitution, filename: str) -> str:
@@ -401,6 +408,9 @@ class Respondent(GlobalModel):
     def __str__(self) -> str:
         return f"{self.round} — {self.enrollment.person}"
 
+    def audit_label(self) -> str:
+        return f"{_('tour')} {self.round_id} — {_('inscription')} {self.enrollment_id}"
+
 
 class CallAttempt(GlobalModel):
     """One call to an officer of the list, and what came of it."""
@@ -519,3 +529,6 @@ class Departure(GlobalModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_reason_display()}"
+
+    def audit_label(self) -> str:
+        return f"{_('personne')} {self.person_id} — {self.get_reason_display()}"
