@@ -17,6 +17,8 @@ logged-in user. Prints one figure per line, ``name: value unit``:
                                         certificates and badges of one session (bench/documents.py)
     donor_report_s: 3.2 s               a partner's report (figures and XLSX) over 5,000 sessions
     donor_report_sql_s: 1.2 s           the same figures in hand-written SQL (bench/donor_report.py)
+    followup_figures_s: 1.2 s           the follow-up's figures of 20,000 relays (bench/followup.py)
+    followup_figures_sql_s: 0.9 s       the same figures in hand-written SQL
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the export's peak passes
@@ -50,6 +52,8 @@ from documents import measure_document_pack
 from documents import report as report_documents
 from donor_report import measure_donor_report
 from donor_report import report as report_donor
+from followup import measure_followup
+from followup import report as report_followup
 from participants_import import ROWS as IMPORT_ROWS
 from participants_import import aliases_remember, measure_import
 from submissions import measure_submissions
@@ -504,6 +508,7 @@ def main() -> int:
         )
         # Last: its 5,000 sessions would weigh on the measures above.
         donor = measure_donor_report()
+        followup = measure_followup()
 
     for size in SIZES:
         print(f"session_page_ms_{size}: {results[size][0]:.1f} ms")
@@ -517,6 +522,7 @@ def main() -> int:
     status = report_submissions(submissions)
     status = report_documents(document_pack) or status
     status = report_donor(donor) or status
+    status = report_followup(followup) or status
     slowest = max(import_empty_s, import_full_s, import_aliases_s)
     if slowest > IMPORT_TARGET_S:
         print(

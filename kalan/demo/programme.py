@@ -18,7 +18,8 @@ person's corps and service number, a user's login), and only what is missing is 
 already exists is left as it is, even if someone edited it since.
 
 The Sévaré session's pre-test, post-test and satisfaction survey, with invented answers, are
-loaded by ``kalan.demo.assessments``.
+loaded by ``kalan.demo.assessments``; the follow-up of both sessions' relays (commitments,
+restitutions, two rounds of calls, departures) by ``kalan.demo.followup``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import Role
 from kalan.core.services import organisation_create
 from kalan.demo.assessments import demo_assessments_load
+from kalan.demo.followup import demo_followup_load
 from kalan.people.models import Corps, Person, Posting, Rank, Unit
 from kalan.people.services import person_create
 from kalan.plans.models import Axis, StrategicPlan
@@ -277,6 +279,13 @@ COUNTS = (
     "objective_links",
     "tests",
     "copies",
+    # The follow-up of the relays (kalan/demo/followup.py).
+    "commitments",
+    "restitutions",
+    "departures",
+    "followup_rounds",
+    "followup_calls",
+    "followup_answers",
 )
 
 
@@ -387,6 +396,14 @@ def _load(*, result: DemoResult) -> None:
     _trainer_assign(session=sessions[ASSESSED_SESSION], trainer=accounts[Role.TRAINER])
     # Sévaré's pre-test, post-test and survey, answered: the results pages have a story to tell.
     demo_assessments_load(session=sessions[ASSESSED_SESSION], created=created)
+    # What the officers did afterwards as relays: commitments, restitutions, two rounds.
+    demo_followup_load(
+        workshop=workshop,
+        sessions=list(sessions.values()),
+        staff=officer,
+        monitor=accounts[Role.MONITORING],
+        created=created,
+    )
 
 
 def _trainer_assign(*, session: Session, trainer: User) -> None:

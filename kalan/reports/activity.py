@@ -2,8 +2,10 @@
 
 What the programme tells its institution about a workshop once its sessions are over: context
 and objectives, the sessions, who was trained (by sex, corps, rank group and region), attendance,
-what was learned (pre/post tests by objective), satisfaction, facilitators, budget, photos, and
-the observations and recommendations people write (``ActivityReport``).
+what was learned (pre/post tests by objective), satisfaction, facilitators, budget, photos, the
+observations and recommendations people write (``ActivityReport``), and what the trained
+officers did afterwards as relays (``figures_followup``: commitments, rounds, restitutions,
+persons reached as two bounds, practices).
 
 Every figure is read from ``kalan.reports.figures``, the same functions the donor report, the
 dashboard and the press release use; this module only puts them into words. It is an internal
@@ -30,7 +32,7 @@ from kalan.assessments.selectors import (
 from kalan.core.formats import date_range, days, money, number, percent
 from kalan.core.models import Organisation
 from kalan.core.selectors import organisation_current
-from kalan.reports import charts, figures
+from kalan.reports import charts, figures, figures_followup
 from kalan.reports.compose import (
     Bullets,
     Facts,
@@ -72,6 +74,7 @@ class ActivityFacts:
     objective_texts: dict[str, str]
     satisfaction: figures.Satisfaction
     budget: figures.Budget
+    followup: figures_followup.FollowUp
     facilitators: list[FacilitatorLine]
     photos: list[Photo]
     written: ActivityReport | None
@@ -134,6 +137,7 @@ def activity_facts(*, workshop: Workshop, language: str) -> ActivityFacts:
         objective_texts=texts,
         satisfaction=figures.satisfaction(scope=scope),
         budget=figures.budget(scope=scope),
+        followup=figures_followup.followup(scope=scope),
         facilitators=[
             FacilitatorLine(name=name, sessions=where) for name, where in facilitators.values()
         ],
@@ -181,7 +185,12 @@ def activity_report(*, facts: ActivityFacts) -> Report:
     _budget(report, facts)
     _photos(report, facts)
     _observations(report, facts)
-    report.add(Heading(_("Définitions"), level=2), Para(definitions(), small=True))
+    report.add(Heading(_("10. Suivi des relais : ce que les personnes formées ont fait")))
+    report.add(*followup_blocks(facts.followup))
+    report.add(
+        Heading(_("Définitions"), level=2),
+        Para(definitions() + " " + figures_followup.followup_definitions(), small=True),
+    )
     return report
 
 
@@ -510,4 +519,147 @@ def _observations(report: Report, facts: ActivityFacts) -> None:
         Para(observations or _("Aucune observation saisie.")),
         Heading(_("Recommandations"), level=2),
         Para(recommendations or _("Aucune recommandation saisie.")),
+    )
+
+
+# --- the follow-up (Kirkpatrick level 3), shared with the donor report --------------------------
+
+
+def reached_text(reached: figures_followup.Reached) -> str:
+    """« entre 120 et 180 » : the persons reached are bounded, never one number alone."""
+    return _("entre %(lower)s et %(upper)s") % {
+        "lower": number(reached.lower_bound),
+        "upper": number(reached.upper_bound),
+    }
+
+
+def followup_facts(found: figures_followup.FollowUp) -> Facts:
+    return Facts(
+        [
+            (
+                _("Relais formés"),
+                _("%(relays)s, dont %(departed)s sortis du suivi")
+                % {"relays": number(found.relays), "departed": number(found.departed)},
+            ),
+            (
+                _("Relais ayant pris un engagement"),
+                _("%(share)s (%(count)s ; %(people)s personnes à sensibiliser prévues)")
+                % {
+                    "share": percent(found.commitment_share),
+                    "count": number(found.committed),
+                    "people": number(found.people_planned),
+                },
+            ),
+            (_("Taux de réponse aux tours de suivi"), percent(found.response_rate)),
+            (
+                _("Restitution dans les 3 mois"),
+                _("%(share)s (%(count)s relais sur %(due)s)")
+                % {
+                    "share": percent(found.restitution_share),
+                    "count": number(found.on_time),
+                    "due": number(found.due),
+                },
+            ),
+            (_("Restitutions tenues"), number(found.reached.restitutions)),
+            (_("Personnes touchées"), reached_text(found.reached)),
+            (
+                _("Délai avant la première restitution"),
+                _("médiane %(median)s jours, moyenne %(mean)s jours")
+                % {
+                    "median": number(found.days_to_first_median, 1),
+                    "mean": number(found.days_to_first_mean, 1),
+                },
+            ),
+            (
+                _("Relais déclarant un changement de pratique"),
+                _("%(share)s (%(count)s sur %(relays)s)")
+                % {
+                    "share": percent(found.practice_change_share),
+                    "count": number(found.practice_changed_relays),
+                    "relays": number(found.practice_relays),
+                },
+            ),
+        ]
+    )
+
+
+def _round_label(line: figures_followup.RoundFigures, with_workshop: bool) -> str:
+    label = _("Tour %(number)s (+%(months)s mois)") % {
+        "number": line.number,
+        "months": line.months,
+    }
+    return f"{line.workshop} — {label}" if with_workshop else label
+
+
+def followup_blocks(found: figures_followup.FollowUp, *, with_workshop: bool = False) -> list:
+    """The follow-up's figures as report blocks: the key facts, the rounds, the persons
+    reached by sex and category, the practices."""
+    if not found.relays:
+        return [Para(_("Aucun participant formé n’est encore suivi comme relais."))]
+    blocks: list = [followup_facts(found)]
+    if found.rounds:
+        blocks += [Heading(_("Tours de suivi"), level=2), _rounds_table(found, with_workshop)]
+    blocks += _reached_blocks(found.reached)
+    if found.practices:
+        blocks += [Heading(_("Changements de pratique déclarés"), level=2), _practices_table(found)]
+    return blocks
+
+
+def _rounds_table(found: figures_followup.FollowUp, with_workshop: bool) -> Table:
+    return Table(
+        head=[_("Tour"), _("Relais à suivre"), _("Ont répondu"), _("Taux de réponse")],
+        rows=[
+            [
+                _round_label(line, with_workshop),
+                number(line.respondents),
+                number(line.answered),
+                percent(line.response_rate),
+            ]
+            for line in found.rounds
+        ],
+        widths=[0.52, 0.16, 0.16, 0.16],
+        numeric=frozenset({1, 2, 3}),
+    )
+
+
+def _reached_blocks(reached: figures_followup.Reached) -> list:
+    """The audiences summed by sex and category, and the two bounds of the persons reached."""
+    names = ("women", "men", *figures_followup.CATEGORIES)
+    return [
+        Heading(_("Personnes touchées par les restitutions"), level=2),
+        Table(
+            head=[
+                "",
+                _("Femmes"),
+                _("Hommes"),
+                _("Collègues"),
+                _("Familles"),
+                _("Autorités"),
+                _("Population"),
+                _("Autres"),
+            ],
+            rows=[[_("Somme des publics"), *(number(getattr(reached, name)) for name in names)]],
+            widths=[0.16, 0.12, 0.12, 0.12, 0.12, 0.12, 0.12, 0.12],
+            numeric=frozenset(range(1, 8)),
+        ),
+        Para(
+            _(
+                "Personnes distinctes touchées : %(range)s (borne basse : la plus grande "
+                "restitution de chaque unité ; borne haute : la somme des publics)."
+            )
+            % {"range": reached_text(reached)},
+            small=True,
+        ),
+    ]
+
+
+def _practices_table(found: figures_followup.FollowUp) -> Table:
+    return Table(
+        head=[_("Pratique"), _("Relais ayant répondu"), _("Changement"), _("Part")],
+        rows=[
+            [item.label, number(item.answered), number(item.changed), percent(item.share)]
+            for item in found.practices
+        ],
+        widths=[0.52, 0.16, 0.16, 0.16],
+        numeric=frozenset({1, 2, 3}),
     )

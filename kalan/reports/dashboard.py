@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from kalan.assessments.models import CurriculumObjective
 from kalan.core.formats import month_abbr
 from kalan.core.render.spreadsheets import CellValue, ExportTable, Format, spreadsheet_safe
-from kalan.reports import figures
+from kalan.reports import figures, figures_followup
 from kalan.reports.figures import Learning, Participation, Period, Scope, Step
+from kalan.workshops.models import Workshop
 
 StepChoice = Step | Literal["auto"]
 Kind = Literal["bar", "stacked", "hbar", "doughnut", "percent"]
@@ -81,12 +82,27 @@ class Chart:
         }
 
 
+@dataclass(frozen=True)
+class ChainLink:
+    """One workshop's Kirkpatrick chain: reaction → learning → behaviour, as reported."""
+
+    workshop_id: int
+    title: str
+    satisfaction: float | None  # mean rating, out of 5 (level 1)
+    gain: float | None  # mean individual normalised gain, 0-1 (level 2)
+    restitution: float | None  # relays with a restitution within 3 months, 0-1 (level 3)
+    due: int  # its denominator: active relays whose 3 months are over
+    practice: float | None  # relays reporting a practice changed, 0-1 (level 3, reported)
+    practice_relays: int  # its denominator: active relays who answered a practice item
+
+
 @dataclass
 class Dashboard:
     figures: Participation
     learning: Learning
     step: Step
     charts: list[Chart]
+    chain: list[ChainLink] = field(default_factory=list)
 
     def chart_data(self) -> dict[str, Any]:
         return {"charts": [chart.as_json() for chart in self.charts if not chart.empty]}
@@ -111,7 +127,36 @@ def dashboard_get(
             _sexes_chart(participation),
             _objectives_chart(learning),
         ],
+        chain=kirkpatrick_chain(scope=scope, today=today),
     )
+
+
+def kirkpatrick_chain(*, scope: Scope, today: dt.date | None = None) -> list[ChainLink]:
+    """Each workshop in scope, from satisfaction to reported practice: eleven queries."""
+    satisfaction = figures.satisfaction_per(scope=scope, per="workshop")
+    learning = figures.learning_per(scope=scope, per="workshop")
+    followup = figures_followup.followup_per(scope=scope, per="workshop", today=today)
+    titles = Workshop.objects.filter(pk__in=scope.sessions().values("workshop_id")).order_by(
+        "title"
+    )
+    chain = []
+    for workshop_id, title in titles.values_list("pk", "title"):
+        found = followup.get(workshop_id, figures_followup.FollowUp())
+        rated = satisfaction.get(workshop_id)
+        learned = learning.get(workshop_id)
+        chain.append(
+            ChainLink(
+                workshop_id=workshop_id,
+                title=title,
+                satisfaction=rated.mean_rating if rated else None,
+                gain=learned.mean_normalised_gain if learned else None,
+                restitution=found.restitution_share,
+                due=found.due,
+                practice=found.practice_change_share,
+                practice_relays=found.practice_relays,
+            )
+        )
+    return chain
 
 
 def dashboard_chart(

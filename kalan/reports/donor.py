@@ -5,7 +5,8 @@ It covers the workshops the partner funds whose sessions start in the period, an
 and in total the standard indicators (``Indicator``): persons trained, distinct persons,
 person-days, by sex, corps and region; the attendance rate, Hake's gain (class averages) and the
 mean individual normalised gain; the share passing the post-test and satisfaction; the
-partner's funds against the allowances paid.
+partner's funds against the allowances paid; the follow-up of the relays (response rate,
+restitution within 3 months, persons reached as two bounds, practice changes reported).
 Each indicator is printed with its target when the workshop has one (``Target``).
 
 A partner sees aggregates only: no name of a person (participant or facilitator) is ever read
@@ -32,8 +33,8 @@ from kalan.core.formats import date_range, date_short, days, money, number, perc
 from kalan.core.models import Organisation, Partner
 from kalan.core.render.spreadsheets import spreadsheet_safe
 from kalan.core.selectors import organisation_current
-from kalan.reports import charts, figures
-from kalan.reports.activity import breakdown_table, corps_chart, definitions
+from kalan.reports import charts, figures, figures_followup
+from kalan.reports.activity import breakdown_table, corps_chart, definitions, followup_blocks
 from kalan.reports.compose import (
     Heading,
     Para,
@@ -54,12 +55,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass
 class Figures:
-    """The four kinds of figures of a workshop, or of all of them together."""
+    """The five kinds of figures of a workshop, or of all of them together."""
 
     participation: figures.Participation
     learning: figures.Learning
     satisfaction: figures.Satisfaction
     budget: figures.Budget
+    followup: figures_followup.FollowUp = field(default_factory=figures_followup.FollowUp)
 
 
 @dataclass
@@ -110,6 +112,7 @@ def donor_facts(
     learning = figures.learning_per(scope=scope, per="workshop", total=True)
     satisfaction = figures.satisfaction_per(scope=scope, per="workshop", total=True)
     budget = figures.budget_per_workshop(scope=scope, total=True)
+    followup = figures_followup.followup_per(scope=scope, per="workshop", today=today)
     sessions: dict[int, list[Session]] = {}
     for session in scope.sessions().select_related("place").order_by("start_date", "number"):
         sessions.setdefault(session.workshop_id, []).append(session)
@@ -136,6 +139,7 @@ def donor_facts(
                     learning=learning.get(workshop.pk, figures.Learning()),
                     satisfaction=satisfaction.get(workshop.pk, figures.Satisfaction()),
                     budget=budget.get(workshop.pk, figures.Budget()),
+                    followup=followup.get(workshop.pk, figures_followup.FollowUp()),
                 ),
                 targets=targets.get(workshop.pk, {}),
             )
@@ -146,6 +150,7 @@ def donor_facts(
             learning=learning.get(None, figures.Learning()),
             satisfaction=satisfaction.get(None, figures.Satisfaction()),
             budget=budget.get(None, figures.Budget()),
+            followup=figures_followup.followup(scope=scope, today=today),
         ),
         narrative=DonorReport.objects.filter(
             partner=partner, start=start, end=end, language=language
@@ -175,6 +180,12 @@ def indicator_values(found: Figures) -> list[IndicatorValue]:
     the narrative prints. Rates are in percent (0-100), satisfaction out of 5, money in whole
     units of the currency."""
     p, learning, s, b = found.participation, found.learning, found.satisfaction, found.budget
+    return [*_participation_values(p, learning, s, b), *followup_values(found.followup)]
+
+
+def _participation_values(
+    p: figures.Participation, learning: figures.Learning, s: figures.Satisfaction, b: figures.Budget
+) -> list[IndicatorValue]:
     return [
         IndicatorValue("sessions_held", _("Sessions tenues"), p.sessions_held, "count"),
         IndicatorValue(
@@ -228,6 +239,57 @@ def indicator_values(found: Figures) -> list[IndicatorValue]:
             _("Part des fonds versée en indemnités"),
             _percent(b.paid_share),
             "percent",
+        ),
+    ]
+
+
+def followup_values(f: figures_followup.FollowUp) -> list[IndicatorValue]:
+    """The follow-up's indicators (figures_followup.py defines them): rates without the
+    departed officers, the persons reached as two bounds."""
+    return [
+        IndicatorValue("relays_active", _("Relais suivis"), f.active, "count"),
+        IndicatorValue(
+            "commitment_share",
+            _("Relais ayant pris un engagement"),
+            _percent(f.commitment_share),
+            "percent",
+        ),
+        IndicatorValue(
+            Indicator.RESPONSE_RATE,
+            _("Taux de réponse aux tours de suivi"),
+            _percent(f.response_rate),
+            "percent",
+        ),
+        IndicatorValue(
+            Indicator.RESTITUTION_SHARE,
+            _("Relais ayant tenu une restitution en 3 mois"),
+            _percent(f.restitution_share),
+            "percent",
+        ),
+        IndicatorValue("restitutions", _("Restitutions tenues"), f.reached.restitutions, "count"),
+        IndicatorValue(
+            "reached_lower",
+            _("Personnes touchées (borne basse)"),
+            f.reached.lower_bound,
+            "count",
+        ),
+        IndicatorValue(
+            "reached_upper",
+            _("Personnes touchées (borne haute)"),
+            f.reached.upper_bound,
+            "count",
+        ),
+        IndicatorValue(
+            "practice_change_share",
+            _("Relais déclarant un changement de pratique"),
+            _percent(f.practice_change_share),
+            "percent",
+        ),
+        IndicatorValue(
+            "days_to_first_median",
+            _("Délai médian avant la première restitution (jours)"),
+            f.days_to_first_median,
+            "days",
         ),
     ]
 
@@ -439,6 +501,8 @@ def _add_synthesis(report: Report, facts: DonorFacts) -> None:
         breakdown_table(_("Corps"), facts.total.participation.by_corps),
         Heading(_("Personnes formées par région d’affectation"), level=2),
         breakdown_table(_("Région"), facts.total.participation.by_unit_region),
+        Heading(_("Suivi des relais : ce que les personnes formées ont fait"), level=2),
+        *followup_blocks(facts.total.followup, with_workshop=True),
     )
 
 
@@ -496,6 +560,8 @@ def _add_conclusions(report: Report, facts: DonorFacts) -> None:
         Heading(_("Définitions"), level=2),
         Para(
             definitions()
+            + " "
+            + figures_followup.followup_definitions()
             + " "
             + _(
                 "Les fonds engagés sont ceux du partenaire pour les ateliers ; les indemnités "

@@ -4,6 +4,7 @@ Every figure that leaves Kalan in a report, a press release, a chart or a partne
 here, so that the three documents an institution writes about one workshop never disagree. The
 functions take a ``Scope`` (which sessions) and answer with aggregate queries whose number does
 not grow with the sessions or the persons counted; no function here returns a person.
+The follow-up's figures (relays, rounds, restitutions, practices) are in ``figures_followup``.
 
 Definitions (the reports print them in their notes):
 

@@ -190,6 +190,9 @@ class Indicator(models.TextChoices):
     MEAN_GAIN = "mean_gain", _("gain normalisé individuel moyen (%)")
     POST_PASS_SHARE = "post_pass_share", _("part réussissant le post-test (%)")
     SATISFACTION = "satisfaction", _("satisfaction moyenne (sur 5)")
+    # The follow-up's (figures_followup.py): departed officers out of both terms.
+    RESPONSE_RATE = "response_rate", _("taux de réponse aux tours de suivi (%)")
+    RESTITUTION_SHARE = "restitution_share", _("relais ayant tenu une restitution en 3 mois (%)")
 
 
 class Target(GlobalModel):

@@ -7,6 +7,7 @@ from django.urls import URLPattern, path, re_path
 
 from kalan.reports import (
     views_dashboard,
+    views_followup,
     views_funded,
     views_photos,
     views_press,
@@ -92,6 +93,7 @@ workshop_patterns: list[URLPattern] = [
         name="activity_report_download",
     ),
     path("cibles/", views_reports.workshop_targets, name="workshop_targets"),
+    path("chiffres-du-suivi/", views_followup.workshop_followup, name="workshop_followup_figures"),
 ]
 
 # photos/<uuid:uid>/: every view gets the photo's ``uid``; its files are served after a

@@ -15,6 +15,7 @@ from kalan.reports.dashboard import (
     dashboard_get,
     filters_table,
 )
+from kalan.reports.figures_followup import followup_definitions
 from kalan.reports.forms_dashboard import DashboardFilterForm
 
 
@@ -34,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart_data": board.chart_data(),
             "described": form.described(),
             "query": form.query(),
+            "followup_definitions": followup_definitions(),
         },
     )
 

@@ -58,6 +58,12 @@ def _pages(enrollment: Enrollment, user: User) -> list[str]:
         reverse("workshop_detail", kwargs={"pk": session.workshop.pk}),
         reverse("session_detail", kwargs={"uid": session.uid}),
     ]
+    if user.has_perm("kalan.view_relays"):
+        pages.append(reverse("workshop_restitutions", kwargs={"pk": session.workshop.pk}))
+        pages += [
+            reverse("relays_index"),
+            reverse("workshop_followup", kwargs={"pk": session.workshop.pk}),
+        ]
     if user.has_perm("kalan.view_persons"):
         pages += [
             reverse("person_list"),

@@ -58,6 +58,10 @@ from kalan.finance.statements import statement_issue
 from kalan.people import merge
 from kalan.people.models import Person, PersonMerge, ReferenceAlias
 from kalan.plans.models import Axis
+from kalan.relays.bank import followup_bank_load
+from kalan.relays.models import Respondent, Restitution, Round, Source
+from kalan.relays.services_restitutions import restitution_record
+from kalan.relays.services_rounds import round_open, rounds_plan
 from kalan.reports.models import Indicator, Language, Photo
 from kalan.reports.photos import photo_family_set, photos_upload
 from kalan.reports.press import PressSubject, press_release_redraft
@@ -150,6 +154,36 @@ def _jpeg(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
+def _restitution_with_photo(relay: Enrollment) -> None:
+    """A restitution the relay reported from their phone, with a photo of the audience."""
+    restitution_record(
+        enrollment=relay,
+        held_on=relay.session.end_date + dt.timedelta(days=14),
+        unit=None,
+        place=None,
+        women=3,
+        men=9,
+        colleagues=12,
+        families=0,
+        leaders=0,
+        population=0,
+        others=0,
+        duration_minutes=60,
+        objectives=[],
+        note=RESTITUTION_NOTE,
+        photo=_jpeg("restitution.jpg"),
+        source=Source.PHONE,
+        by=None,
+    )
+
+
+def _followup_round(session: Session, *, by: User) -> None:
+    """Round 1 of the session's workshop, open: its call list holds the session's relays."""
+    followup_bank_load()
+    [first] = rounds_plan(workshop=session.workshop, months=[1], by=by)
+    round_open(round=first, by=by)
+
+
 def _site(session: Session, *, objectives: list[CurriculumObjective], n: int, by: User) -> Site:
     session.per_diem_rate, session.transport_rate = 25_000, 10_000
     session.save()
@@ -176,6 +210,8 @@ def _site(session: Session, *, objectives: list[CurriculumObjective], n: int, by
     [photo] = photos_upload(session=session, uploads=[_jpeg("famille.jpg")], by=by)
     photo = photo_family_set(photo=photo)
     press_release_redraft(subject=PressSubject.of_session(session), language="fr", by=by)
+    _restitution_with_photo(participant)
+    _followup_round(session, by=by)
     return Site(
         session=session,
         participant=participant,
@@ -386,6 +422,38 @@ def _certificate(site: Site, world: World) -> dict[str, object]:
     return {"uid": site.certificate.uid}
 
 
+def _restitution(site: Site, world: World) -> dict[str, object]:
+    found = Restitution.objects.get(enrollment=site.participant, note=RESTITUTION_NOTE)
+    return {"uid": found.uid}
+
+
+def _relay(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.participant.uid}
+
+
+def _restitution_form(site: Site, world: World) -> dict[str, object]:
+    held_on = site.session.end_date + dt.timedelta(days=20)
+    return {
+        "held_on": f"{held_on:%d/%m/%Y}",
+        "women": "1",
+        "colleagues": "1",
+        "duration_minutes": "30",
+    }
+
+
+def _round(site: Site, world: World) -> dict[str, object]:
+    return {"uid": Round.objects.get(workshop=site.workshop, number=1).uid}
+
+
+def _call(site: Site, world: World) -> dict[str, object]:
+    found = Respondent.objects.get(enrollment=site.participant)
+    return {"uid": found.round.uid, "pk": found.pk}
+
+
+def _relay_person(site: Site, world: World) -> dict[str, object]:
+    return {"uid": site.participant.person.uid}
+
+
 def _photo(site: Site, world: World) -> dict[str, object]:
     return {"uid": site.photo.uid}
 
@@ -431,6 +499,8 @@ def _dismissed_pair(world: World) -> dict[str, object]:
     return {"first_uid": world.first.uid, "second_uid": world.second.uid}
 
 
+RESTITUTION_NOTE = "Restitution de la matrice des rôles."
+
 # Statements in the order of USERS: administrator, programme officer, trainer, monitoring,
 # finance, communication, donor viewer, outsider.
 STAFF = "200 200 200 200 200 200 403 403"  # view_programme
@@ -445,6 +515,10 @@ ADMIN = "200 403 403 403 403 403 403 403"  # manage_users, view_audit, manage_or
 # Two-factor is offered to a role, not granted as a capability (kalan.core.two_factor).
 OFFERED = "200 200 403 403 403 403 403 403"
 PHOTOS = "200 200 403 403 403 200 403 403"  # manage_photos, write_press
+RELAYS = "200 200 200 200 403 403 403 403"  # view_relays
+RESTITUTIONS = "200 200 403 200 403 403 403 403"  # record_restitutions
+# run_followup, checked before the method: 403 for the others, 405 for those who may POST.
+RUN_FOLLOWUP_POST_ONLY = "405 405 403 405 403 403 403 403"
 PHOTO_FILES = "200 200 200 200 403 200 403 403"  # the above, write_reports, run_tests
 DASHBOARD = "200 200 403 200 403 200 403 403"  # view_dashboard
 REPORTS = "200 200 403 200 403 403 403 403"  # write_reports
@@ -561,6 +635,19 @@ GET: list[Row] = [
     *both("session_badges", RUN, _session),
     *both("session_participants_docx", RUN, _session),
     *both("session_attendance_docx", RUN, _session),
+    # Commitments (relays): view_relays reads them; enter_commitments (or print_documents for
+    # the paper forms) writes them.
+    *both("session_commitments", "200 200 200 200 403 403 403 403", _session),
+    *both("commitment_enter", RUN, lambda s, w: {"uid": s.session.uid, "pk": s.participant.pk}),
+    *both("commitment_forms_pdf", RUN, _session),
+    *both("commitment_window", POST_ONLY, _session),
+    # Restitutions (relays): view_relays reads them and their photos (a trainer, in their
+    # sessions), record_restitutions writes them.
+    *both("workshop_restitutions", RELAYS, _workshop),
+    *both("restitution_create", RESTITUTIONS, _relay),
+    *both("restitution_edit", RESTITUTIONS, _restitution),
+    *both("restitution_delete", RESTITUTIONS, _restitution),  # the page that asks first
+    *both("restitution_photo", RELAYS, _restitution),
     *both("session_export", PERSONS, lambda s, w: {"uid": s.session.uid, "fmt": "xlsx"}),
     *both("session_statements", STATEMENTS, _session),
     *both("session_statement_preview_xlsx", STATEMENTS, _session),
@@ -601,6 +688,17 @@ GET: list[Row] = [
         lambda s, w: {"pk": s.workshop.pk, "language": "fr", "fmt": "pdf"},
     ),
     *both("workshop_targets", CHANGE, _workshop),
+    *both("workshop_followup", RELAYS, _workshop),
+    *both("workshop_followup_figures", RELAYS, _workshop),
+    # Follow-up rounds (relays): view_relays reads the call lists (a trainer, the relays of their
+    # sessions); run_followup plans, opens, closes, calls and marks departures.
+    *row("relays_index", RELAYS),
+    *both("rounds_plan", RUN_FOLLOWUP_POST_ONLY, _workshop),
+    *both("round_open", RUN_FOLLOWUP_POST_ONLY, _round),
+    *both("round_close", RUN_FOLLOWUP_POST_ONLY, _round),
+    *both("round_calls", RELAYS, _round),
+    *both("round_call", RELAYS, _call),
+    *both("relay_departure", RESTITUTIONS, _relay_person),  # run_followup: the same roles
     *row("donor_reports", DONOR_REPORTS),  # no partner asked: the form, for the allowed ones
     *partners("donor_reports", DONOR_REPORTS),
     *partners("donor_report_narrative", POST_ONLY),
@@ -615,6 +713,7 @@ BY_RUN = "- - - 403 403 403 403 403"  # run_tests, mark_attendance
 BY_ADMIN = "- 403 403 403 403 403 403 403"  # manage_users, manage_organisation
 BY_OFFERED = "- - 403 403 403 403 403 403"  # two-factor: administrators, programme officers
 BY_PHOTOS = "- - 403 403 403 - 403 403"  # manage_photos, write_press
+BY_RESTITUTIONS = "- - 403 - 403 403 403 403"  # record_restitutions
 BY_REPORTS = "- - 403 - 403 403 403 403"  # write_reports: never the donor viewer
 BY_ANYONE = "- - - - - - - -"  # one's own account: nobody refused
 PASSWORD = "Mopti-Sévaré-2022-solide"
@@ -727,6 +826,27 @@ POST: list[Row] = [
     # Programme and M&E read the statements; issuing one is finance's (and the administrator's).
     *both("session_statements", "- 403 403 403 - 403 403 403", _session),
     *both("certificates_issue", BY_CHANGE, _session, lambda s, w: {"language": "fr"}),
+    *both("commitment_window", BY_RUN, _session, lambda s, w: {"action": "open"}),
+    *both("restitution_create", BY_RESTITUTIONS, _relay, _restitution_form),
+    *both("restitution_edit", BY_RESTITUTIONS, _restitution, _restitution_form),
+    *both("restitution_delete", BY_RESTITUTIONS, _restitution),
+    # run_followup: the same roles as record_restitutions.
+    *both("rounds_plan", BY_RESTITUTIONS, _workshop, lambda s, w: {"months": "12"}),
+    *both("round_open", BY_RESTITUTIONS, _round),
+    *both("round_close", BY_RESTITUTIONS, _round),
+    *both("round_call", BY_RESTITUTIONS, _call, lambda s, w: {"action": "attempt"}),
+    *both(
+        "relay_departure",
+        BY_RESTITUTIONS,
+        _relay_person,
+        lambda s, w: {"reason": "left", "since": "2023-01-10"},
+    ),
+    *both(
+        "commitment_enter",
+        BY_RUN,
+        lambda s, w: {"uid": s.session.uid, "pk": s.participant.pk},
+        lambda s, w: {"audiences": ["own_unit"], "people_planned": "10", "due_on": "2023-01-31"},
+    ),
     *both("certificate_revoke", BY_CHANGE, _certificate, lambda s, w: {"reason": "Erreur"}),
     *both("session_photos", BY_PHOTOS, _session, lambda s, w: {"photos": [_jpeg("autre.jpg")]}),
     *both("photo_captions", BY_PHOTOS, _photo, _caption),
@@ -783,6 +903,15 @@ ANONYMOUS: dict[str, tuple[Kwargs, int]] = {
     "take_summary": (_none, 302),
     "take_submit": (_none, 405),  # a POST only
     "take_done": (_none, 302),
+    "commitment_join": (_none, 200),
+    "commitment_form": (_none, 302),  # no code typed yet: back to the join page
+    "commitment_done": (_none, 302),
+    "relay_restitution": (_none, 302),  # no personal code typed yet: to the relay's join page
+    "relay_restitution_done": (_none, 302),
+    "relay_join": (_none, 200),
+    "relay_home": (_none, 302),  # no personal code typed yet: to the relay's join page
+    "relay_followup": (lambda w: _round(w.sevare, w), 302),
+    "relay_done": (_none, 302),
     "certificate_verify_form": (_none, 200),
     "certificate_verify": (lambda w: {"code": w.sevare.certificate.short_code}, 200),
 }
@@ -857,6 +986,7 @@ def _model_state() -> dict[str, object]:
             "plans",
             "workshops",
             "assessments",
+            "relays",
             "documents",
             "reports",
             "otp_totp",

@@ -19,7 +19,8 @@ from kalan.core.models import User
 from kalan.core.roles import CAPABILITIES, GRANTS, Role, any_user, capabilities_of, requires
 
 # Pages open without an account, on purpose: the login page and the language switch,
-# participants answering a test with their codes (/t/), the public certificate check (/v/).
+# participants answering a test with their codes (/t/), the public certificate check (/v/),
+# participants stating their commitment (/e/) and relays with their personal code (/r/).
 OPEN_WITHOUT_ACCOUNT = {
     "login",
     "set_language",
@@ -31,6 +32,15 @@ OPEN_WITHOUT_ACCOUNT = {
     "take_done",
     "certificate_verify_form",
     "certificate_verify",
+    "commitment_join",
+    "commitment_form",
+    "commitment_done",
+    "relay_join",
+    "relay_home",
+    "relay_followup",
+    "relay_done",
+    "relay_restitution",
+    "relay_restitution_done",
 }
 
 

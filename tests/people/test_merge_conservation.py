@@ -1,7 +1,9 @@
 """A merge moves rows, never makes or loses one, and its undo gives every row back as it was.
 
 Two records of one person, both in the Sévaré session with pre- and post-test copies (answers
-included), one of them holding a certificate, both on an issued payment statement: every table
+included), one of them holding a certificate, both on an issued payment statement, both relays
+with a commitment, restitutions, follow-up rounds and a personal code, one out of the follow-up
+(a departure): every table
 counts the same rows before the merge, after it and after its undo, and every page of both
 persons answers. A property test does the same for random sequences of merges and undos.
 
@@ -47,6 +49,8 @@ from kalan.finance.statements import statement_issue, statement_lines, statement
 from kalan.people.merge import person_merge, person_merge_preview, person_merge_undo
 from kalan.people.models import Person, PersonMerge
 from kalan.people.signals import persons_merging
+from kalan.relays.models import CallAttempt, Departure, Round
+from kalan.relays.services import relay_code_for
 from kalan.reports.figures import Scope, participation
 from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
 from kalan.workshops.selectors import session_roster
@@ -60,6 +64,16 @@ from tests.factories import (
     corps,
     place,
     rank,
+)
+from tests.relays.factories import (
+    CallAttemptFactory,
+    CommitmentFactory,
+    DepartureFactory,
+    RespondentFactory,
+    ResponseFactory,
+    RestitutionFactory,
+    RoundFactory,
+    RoundQuestionFactory,
 )
 
 # What a merge writes on purpose, beside the rows it moves: its record and its audit entries.
@@ -171,7 +185,30 @@ def twins_build(*, session: Session, workshop: Workshop, by: User, kept_days: in
     paper(post, {theirs: RIGHT, other: WRONG})
     certificates_issue(session=session, by=by)
     statement = statement_issue(session=session, by=by)
+    relays_build(workshop=workshop, ours=ours, theirs=theirs, segou=segou)
     return Twins(kept, merged, session, ours, theirs, segou, pre, post, statement)
+
+
+def relays_build(
+    *, workshop: Workshop, ours: Enrollment, theirs: Enrollment, segou: Enrollment
+) -> None:
+    """Both records are relays: a commitment each (with objectives: m2m rows), restitutions,
+    both on round 1's call list and merged alone on round 2's, a personal code each; merged
+    left the follow-up. What collides stays; the rest moves to kept's enrollment."""
+    objectives = list(workshop.objectives.all())
+    first, second = (RoundFactory(workshop=workshop, number=n, months=n) for n in (1, 3))
+    question = RoundQuestionFactory(round=first)
+    for enrollment in (ours, theirs, segou):
+        CommitmentFactory(enrollment=enrollment).objectives.set(objectives)
+        RestitutionFactory(enrollment=enrollment).objectives.set(objectives[:1])
+        relay_code_for(enrollment=enrollment)
+    RestitutionFactory(enrollment=theirs, men=3, colleagues=3)
+    for enrollment in (ours, theirs):
+        respondent = RespondentFactory(round=first, enrollment=enrollment)
+        ResponseFactory(respondent=respondent, question=question)
+    called = RespondentFactory(round=second, enrollment=theirs)
+    CallAttemptFactory(respondent=called, outcome=CallAttempt.Outcome.TRANSFERRED)
+    DepartureFactory(person=theirs.person, reason=Departure.Reason.TRANSFERRED)
 
 
 @pytest.fixture
@@ -213,6 +250,24 @@ def test_the_counts_cover_every_model_of_the_project(db: None) -> None:
     assert counted == every - {m._meta.label for m in BOOKKEEPING}
     assert {"people.Posting", "people.ReferenceAlias", "people.Person"} <= counted
     assert {"workshops.Enrollment", "assessments.Submission", "certificates.Certificate"} <= counted
+    assert {
+        "relays.Commitment",
+        "relays.Commitment_objectives",
+        "relays.Restitution_objectives",
+        "relays.Respondent",
+        "relays.Departure",
+    } <= counted
+
+
+def test_the_twins_are_relays_on_both_records(twins: Twins) -> None:
+    """The relays' tables have rows on both persons, so the counts below mean something."""
+    for person in (twins.kept, twins.merged):
+        enrollments = person.enrollments.all()
+        assert person.enrollments.filter(commitment__objectives__isnull=False).exists()
+        assert Round.objects.filter(respondents__enrollment__in=enrollments).exists()
+        assert enrollments.filter(restitutions__objectives__isnull=False).exists()
+        assert enrollments.filter(relay_code__isnull=False).exists()
+    assert Departure.objects.filter(person=twins.merged).exists()
 
 
 # --- the merge page --------------------------------------------------------------------------
@@ -373,11 +428,17 @@ def test_the_merge_record_gives_each_app_its_key(twins: Twins) -> None:
     assert len(details["assessments"]["superseded"]) == 2
     assert len(details["certificates"]["moved"]) == 1
     assert "finance" not in details  # nothing of finance moves
+    relays = details["relays"]
+    assert [move[1:] for move in relays["restitutions"]] == [[twins.theirs.pk, twins.ours.pk]] * 2
+    assert relays["commitments"] == [] and len(relays["kept_both"]["commitments"]) == 1
+    assert len(relays["respondents"]) == 1 and len(relays["kept_both"]["respondents"]) == 1
+    assert relays["departure"][1:] == [twins.merged.pk, twins.kept.pk]
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.MERGE).first()
     assert entry is not None
     assert entry.detail["enrollments_moved"] == 1
     assert entry.detail["submissions_moved"] == 2
     assert entry.detail["certificates_moved"] == 1
+    assert entry.detail["restitutions_moved"] == 2
 
 
 def test_an_app_refusing_the_merge_stops_it_with_its_message(
@@ -475,6 +536,7 @@ ENROLLMENT = st.none() | st.fixed_dictionaries(
         "pre": COPY,
         "post": COPY,
         "certificate": st.booleans(),
+        "relay": st.booleans(),
     }
 )
 WORLD = st.lists(
@@ -555,7 +617,22 @@ def world_build(
                     number=f"T-{enrollment.pk}",
                     short_code=f"C{enrollment.pk}",
                 )
+            if enrolled["relay"]:
+                relay_rows(enrollment, round_number=session_number + 1)
     return persons
+
+
+def relay_rows(enrollment: Enrollment, *, round_number: int) -> None:
+    """A relay's commitment, restitution, code and call-list row (one round per session)."""
+    workshop = enrollment.session.workshop
+    found = Round.objects.filter(workshop=workshop, number=round_number).first()
+    CommitmentFactory(enrollment=enrollment)
+    RestitutionFactory(enrollment=enrollment)
+    relay_code_for(enrollment=enrollment)
+    RespondentFactory(
+        round=found or RoundFactory(workshop=workshop, number=round_number),
+        enrollment=enrollment,
+    )
 
 
 def invariants() -> None:

@@ -246,3 +246,108 @@ def test_totals_added_up_from_the_workshops_are_those_asked_at_once(demo: Demo) 
         None
     ] == figures.satisfaction(scope=scope)
     assert figures.budget_per_workshop(scope=scope, total=True)[None] == figures.budget(scope=scope)
+
+
+# --- the follow-up (kalan.reports.figures_followup) ---------------------------------------------
+
+
+def _followup_added(demo: Demo) -> None:
+    """A follow-up of the demo's relays, whatever the demo already holds: commitments, one
+    departure, restitutions in two units and without one, two rounds with partial answers."""
+    from kalan.people.models import Unit
+    from kalan.relays.models import Departure, Respondent, Response, RoundQuestion
+    from kalan.relays.selectors import relays_of_workshop
+    from tests.relays.factories import CommitmentFactory, RestitutionFactory, RoundFactory
+
+    relays = list(relays_of_workshop(workshop=demo.workshop).order_by("pk"))
+    units = list(Unit.objects.order_by("pk")[:2])
+    Departure.objects.get_or_create(
+        person=relays[0].person, defaults={"reason": "left", "since": dt.date(2023, 3, 1)}
+    )
+    for n, relay in enumerate(relays[:30]):
+        if not hasattr(relay, "commitment"):
+            CommitmentFactory(enrollment=relay, people_planned=10 + n)
+        for k in range(n % 3):
+            RestitutionFactory(
+                enrollment=relay,
+                held_on=relay.session.end_date + dt.timedelta(days=30 + 50 * k + n),
+                unit=units[n % 2] if n % 5 else None,
+                women=n % 4,
+                men=5 + n,
+                colleagues=5 + n + n % 4 - 2,
+                leaders=2,
+            )
+    taken = set(
+        demo.workshop.followup_rounds.values_list("number", flat=True)  # type: ignore[attr-defined]
+    )
+    for number in (1, 2):
+        round_ = RoundFactory(
+            workshop=demo.workshop, number=max(taken | {0}) + number, months=number, status="closed"
+        )
+        question = RoundQuestion.objects.create(
+            round=round_,
+            order=1,
+            content={"code": "AGREE-RIGHTS", "kind": "practice", "text": "?", "practice": "Droits"},
+        )
+        for n, relay in enumerate(relays):
+            respondent = Respondent.objects.create(round=round_, enrollment=relay)
+            if (n + number) % 3:
+                respondent.answered_at = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
+                respondent.save()
+                value = ("changed", "already", "not_yet", "not_applicable")[(n * number) % 4]
+                Response.objects.create(respondent=respondent, question=question, value=value)
+
+
+def _numbers(text: str) -> list[float]:
+    return [_number(found) for found in re.findall(r"\d[\d\u202f\u00a0 ]*(?:,\d+)?", text)]
+
+
+def test_every_document_says_the_same_follow_up(demo: Demo) -> None:
+    from pypdf import PdfReader
+
+    from kalan.reports.figures_followup import followup
+
+    _followup_added(demo)
+    found = followup(scope=figures.Scope(workshop_id=demo.workshop.pk))
+    assert found.departed and found.due and found.on_time and found.practice_relays
+    share = round(100 * (found.restitution_share or 0), 1)
+    practice = round(100 * (found.practice_change_share or 0), 1)
+    rate = round(100 * (found.response_rate or 0), 1)
+    bounds = [float(found.reached.lower_bound), float(found.reached.upper_bound)]
+    assert bounds[0] < bounds[1]
+
+    rows = _docx_rows(activity_document(workshop=demo.workshop, language="fr", fmt="docx"))
+    assert _percent(rows["Restitution dans les 3 mois"]) == share
+    assert _numbers(rows["Restitution dans les 3 mois"])[1:] == [found.on_time, found.due]
+    assert _percent(rows["Relais déclarant un changement de pratique"]) == practice
+    assert _percent(rows["Taux de réponse aux tours de suivi"]) == rate
+    assert _numbers(rows["Personnes touchées"]) == bounds
+    assert _number(rows["Restitutions tenues"]) == found.reached.restitutions
+
+    data = donor_document(partner=demo.partner, language="fr", fmt="xlsx", **PERIOD)
+    sheet = load_workbook(io.BytesIO(data))["Indicateurs"]
+    total = {row[1]: row[2] for row in sheet.iter_rows(values_only=True) if row[0] == "Total"}
+    assert round(total["Relais ayant tenu une restitution en 3 mois"], 1) == share
+    assert round(total["Relais déclarant un changement de pratique"], 1) == practice
+    assert round(total["Taux de réponse aux tours de suivi"], 1) == rate
+    assert [
+        total["Personnes touchées (borne basse)"],
+        total["Personnes touchées (borne haute)"],
+    ] == (bounds)
+    narrative = _docx_rows(
+        donor_document(partner=demo.partner, language="fr", fmt="docx", **PERIOD)
+    )
+    assert _percent(narrative["Relais ayant tenu une restitution en 3 mois"]) == share
+    assert _number(narrative["Personnes touchées (borne haute)"]) == bounds[1]
+
+    pdf = activity_document(workshop=demo.workshop, language="fr", fmt="pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
+    reached = re.search(r"Personnes touchées entre ([\d ]+) et ([\d ]+)", text)
+    assert reached, text[-3000:]
+    assert [_number(reached[1]), _number(reached[2])] == bounds
+
+    chain = dashboard_get(scope=figures.Scope(workshop_id=demo.workshop.pk)).chain
+    assert [(link.restitution, link.practice, link.due) for link in chain] == [
+        (found.restitution_share, found.practice_change_share, found.due)
+    ]

@@ -266,6 +266,13 @@ def test_the_partner_page_shows_the_figures_and_no_person(
         "Hommes": "2",
         "Jours-personnes": "6,0",
         "Taux de présence": "46,2 %",
+        # The follow-up (figures_followup): four relays, nothing reported yet.
+        "Relais suivis": "4",
+        "Taux de réponse aux tours de suivi": "—",
+        "Restitution dans les 3 mois": "0,0 %",
+        "Restitutions tenues": "0",
+        "Personnes touchées": "entre 0 et 0",
+        "Changement de pratique déclaré": "—",
     }
     for person in funded.persons:
         assert person.last_name.upper() not in html.upper(), person.last_name

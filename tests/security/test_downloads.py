@@ -59,6 +59,7 @@ def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]
         "session_press_pdf": {**session, "language": "fr"},
         "workshop_press_docx": {**workshop, "language": "fr"},
         "workshop_press_pdf": {**workshop, "language": "fr"},
+        "commitment_forms_pdf": session,
     }
     urls = {name: [reverse(name, kwargs=kwargs)] for name, kwargs in simple.items()}
     by_format = {
