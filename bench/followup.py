@@ -338,7 +338,7 @@ def sql_figures(*, axis_id: int, today: dt.date) -> dict[str, Any]:
     """The follow-up's figures of the axis, in raw SQL, as plain numbers."""
     from django.db import connection
 
-    from kalan.reports.figures_followup import months_after
+    from kalan.core.formats import months_after
 
     code, value = _json(connection.vendor)
     out: dict[str, Any] = {}

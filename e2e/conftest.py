@@ -33,6 +33,10 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "Sévaré-2022-formation"  # noqa: S105 (a throwaway test database only)
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
+# The smallest phones participants and relays bring (the pages must fit without scrolling sideways).
+SMALL_PHONE = {"width": 360, "height": 740}
+# Where to keep screenshots of pages for a person to look at: none unless set.
+SCREENSHOTS = os.environ.get("KALAN_SCREENSHOTS", "")
 
 
 def in_ci() -> bool:
@@ -225,3 +229,31 @@ def sevare_session(programme: Any, officer: Any) -> Any:
                 enrollment=enrollment, day=session.start_date, present=True, by=officer
             )
     return session
+
+
+def phone_context(browser: Any, *, viewport: dict[str, int] = SMALL_PHONE) -> Any:
+    """A phone with JavaScript off, as the participants' and relays' pages are made for."""
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport=viewport,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = phone_context(browser)
+    yield context
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Keep a screenshot of the page under KALAN_SCREENSHOTS, when it is set."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(SCREENSHOTS) / name, full_page=True)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import log_in
+from e2e.conftest import log_in, phone_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,16 +62,7 @@ def _bank() -> None:
 
 
 def _phone(browser: Any) -> Any:
-    context = browser.new_context(
-        locale="fr-FR",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(10_000)
-    return context
+    return phone_context(browser, viewport=PHONE)
 
 
 def _answer_everything(

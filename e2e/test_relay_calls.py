@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD, log_in
+from e2e.conftest import PASSWORD, log_in, phone_context, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path("/tmp/k")  # noqa: S108 (looked at by hand after the run; nothing secret)
 RELAYS = 40
 
 
@@ -103,8 +101,7 @@ def _reached_and_answered(page: Any, n: int) -> None:
     questions.nth(3).get_by_label("Oui, je le fais (ou mieux) depuis la formation").check()
     questions.nth(9).get_by_label("Manque de temps (missions, permanences)").check()
     if n == 1:
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "relay_call_page.png", full_page=True)
+        screenshot(page, "relay_call_page.png")
     form.get_by_role("button", name="Enregistrer les réponses").click()
     expect(page.get_by_text("Réponses enregistrées.")).to_be_visible()
 
@@ -147,7 +144,6 @@ def test_the_officer_works_through_a_call_list_of_forty(
         _attempt(page, "pas de réponse", call_back=tomorrow)
     for _ in range(2):
         _attempt(page, "mauvais numéro", call_back=later)
-    SCREENSHOTS.mkdir(exist_ok=True)
     for n in range(1, 5):
         _reached_and_answered(page, n)
     _attempt(page, "refus de répondre", call_back=dt.date.today() + dt.timedelta(days=30))
@@ -164,17 +160,17 @@ def test_the_officer_works_through_a_call_list_of_forty(
     expect(rows.filter(has_text="Sorti du suivi (muté hors de portée du suivi)")).to_have_count(1)
     expect(rows.filter(has_text="À rappeler plus tard")).to_have_count(8)
     expect(rows.filter(has_text="pas de réponse")).to_have_count(5)
-    page.screenshot(path=SCREENSHOTS / "relay_call_list.png", full_page=True)
+    screenshot(page, "relay_call_list.png")
     assert Response.objects.filter(value__isnull=False).count() == 4 * 5
     assert CallAttempt.objects.count() == 5 + 2 + 4 + 1
     assert Respondent.objects.filter(answered_at__isnull=False).count() == 4
     page.get_by_role("link", name="Garde à vue et droits de la défense").click()
     expect(page.get_by_role("heading", name="Suivi des relais")).to_be_visible()
     expect(page.locator("table tbody tr").first).to_contain_text("10 %")  # 4 of the 39 followed
-    page.screenshot(path=SCREENSHOTS / "relay_workshop_followup.png", full_page=True)
+    screenshot(page, "relay_workshop_followup.png")
     page.get_by_role("navigation").get_by_role("link", name="Relais").click()
     expect(page.locator("table tbody tr").first).to_contain_text("4/39 réponses")
-    page.screenshot(path=SCREENSHOTS / "relay_index.png", full_page=True)
+    screenshot(page, "relay_index.png")
     page.go_back()
     page.go_back()
 
@@ -203,12 +199,7 @@ def test_a_relay_answers_the_round_on_a_360_px_phone(
     round_open(round=first, by=None)
     respondent = Respondent.objects.select_related("enrollment__person").first()
     code = RelayCode.objects.get(enrollment=respondent.enrollment).code
-    phone = browser.new_context(
-        locale="fr-FR",
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        java_script_enabled=False,
-    )
+    phone = phone_context(browser)
     try:
         page = phone.new_page()
         page.goto(f"{live_server.url}/r/")
@@ -224,8 +215,7 @@ def test_a_relay_answers_the_round_on_a_360_px_phone(
         page.get_by_role("group").nth(4).get_by_label("Je le faisais déjà avant").check()
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 360
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "relay_phone_questionnaire.png", full_page=True)
+        screenshot(page, "relay_phone_questionnaire.png")
         page.get_by_role("button", name="Envoyer mes réponses").click()
         expect(page.get_by_role("heading", name="Merci !")).to_be_visible()
     finally:

@@ -3,42 +3,16 @@ off, and the trainer sees it on the session's commitments page."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD, log_in
+from e2e.conftest import PASSWORD, SMALL_PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
 PAGE_LIMIT = 30_000
-# Where to keep screenshots of the pages for a person to look at (none unless set).
-SCREENSHOTS = os.environ.get("KALAN_SCREENSHOTS", "")
-
-
-def _screenshot(page: Any, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(SCREENSHOTS) / name, full_page=True)
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(
-        locale="fr-FR",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 @pytest.fixture
@@ -58,7 +32,7 @@ def trainer(sevare_session: Any) -> Any:
 
 
 def _not_wider_than_the_phone(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
 
 
 def test_a_participant_commits_on_a_phone_and_the_trainer_sees_it(
@@ -87,24 +61,24 @@ def test_a_participant_commits_on_a_phone_and_the_trainer_sees_it(
         lambda r: sizes.append(len(r.body())) if "/e/" in r.url and r.status == 200 else None,
     )
     mobile.goto(f"{live_server.url}/e/")
-    _screenshot(mobile, "commitment-phone-join.png")
+    screenshot(mobile, "commitment-phone-join.png")
     mobile.get_by_label("Code des engagements").fill(code.lower())
     mobile.get_by_label("Votre code participant").fill("000000")
     mobile.get_by_role("button", name="Continuer").click()
     expect(mobile.get_by_role("alert")).to_contain_text("Code participant inconnu")
-    _screenshot(mobile, "commitment-phone-wrong-code.png")
+    screenshot(mobile, "commitment-phone-wrong-code.png")
     mobile.get_by_label("Votre code participant").fill(participant.code)
     mobile.get_by_role("button", name="Continuer").click()
 
     expect(mobile.get_by_role("heading", name="Mon engagement de relais")).to_be_visible()
-    assert str(participant.pk) not in mobile.url
+    assert mobile.url == f"{live_server.url}/e/engagement/"  # no id in the address
     mobile.get_by_label("son unité").check()
     mobile.get_by_label("des unités voisines").check()
     mobile.get_by_label("Combien de personnes").fill("45")
     mobile.get_by_label("Avant quelle date").fill("2023-02-28")
     mobile.get_by_label("Prévenir la torture.").check()
     _not_wider_than_the_phone(mobile)
-    _screenshot(mobile, "commitment-phone-form.png")
+    screenshot(mobile, "commitment-phone-form.png")
     mobile.get_by_role("button", name="Enregistrer mon engagement").click()
 
     expect(mobile.get_by_role("heading", name="Merci !")).to_be_visible()
@@ -112,7 +86,7 @@ def test_a_participant_commits_on_a_phone_and_the_trainer_sees_it(
     expect(mobile.locator("#relay-code")).to_have_text(relay_code)
     expect(mobile.get_by_text("/r/", exact=False)).to_be_visible()
     _not_wider_than_the_phone(mobile)
-    _screenshot(mobile, "commitment-phone-done.png")
+    screenshot(mobile, "commitment-phone-done.png")
     assert sizes and max(sizes) < PAGE_LIMIT
     commitment = Commitment.objects.get(enrollment=participant)
     assert commitment.people_planned == 45 and commitment.source == "phone"
@@ -125,7 +99,7 @@ def test_a_participant_commits_on_a_phone_and_the_trainer_sees_it(
     expect(row).to_contain_text("son unité, des unités voisines")
     expect(row).to_contain_text("45")
     expect(row).to_contain_text("28/02/2023")
-    _screenshot(page, "commitment-staff.png")
+    screenshot(page, "commitment-staff.png")
 
     # Another participant filled the paper form: the trainer types it in.
     other = Enrollment.objects.select_related("person").order_by("pk")[0]
@@ -136,7 +110,7 @@ def test_a_participant_commits_on_a_phone_and_the_trainer_sees_it(
     page.get_by_label("Connaître les délais de la garde à vue.").check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("alert")).to_contain_text("Échéance")
-    _screenshot(page, "commitment-enter-error.png")
+    screenshot(page, "commitment-enter-error.png")
     page.get_by_label("Avant quelle date").fill("2023-03-31")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("#commitments-entered")).to_have_text("2 / 12")

@@ -7,27 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import log_in
+from e2e.conftest import SMALL_PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
 GPS_IFD = 0x8825
-# Where to keep screenshots of the pages for a person to look at (none unless set).
-SCREENSHOTS = os.environ.get("KALAN_SCREENSHOTS", "")
-
-
-def _screenshot(page: Any, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(SCREENSHOTS) / name, full_page=True)
 
 
 def _sheet(folder: Path, name: str) -> Path:
@@ -74,7 +64,7 @@ def test_the_programme_officer_records_a_restitution_with_a_photo(
     page.goto(f"{live_server.url}/relais/ateliers/{sevare_session.workshop.pk}/restitutions/")
     expect(page.get_by_role("heading", name="Restitutions des relais")).to_be_visible()
     expect(page.get_by_text("Aucune restitution enregistrée pour l’instant.")).to_be_visible()
-    _screenshot(page, "restitutions-empty.png")
+    screenshot(page, "restitutions-empty.png")
 
     page.locator(f"a[href='/relais/restitutions/nouvelle/{relay.uid}/']").click()
     expect(page.get_by_role("heading", name="Nouvelle restitution")).to_be_visible()
@@ -93,7 +83,7 @@ def test_the_programme_officer_records_a_restitution_with_a_photo(
     # 220 persons: a warning to confirm, not a refusal; nothing is stored yet.
     expect(page.get_by_text("220 personnes, c’est beaucoup pour une restitution")).to_be_visible()
     expect(page.get_by_text("Choisissez de nouveau la photo")).to_be_visible()
-    _screenshot(page, "restitution-confirm.png")
+    screenshot(page, "restitution-confirm.png")
     assert not Restitution.objects.exists()
     page.get_by_label("Je confirme cet effectif").check()
     page.get_by_label("Feuille de présence ou photo (facultatif)").set_input_files(
@@ -103,7 +93,7 @@ def test_the_programme_officer_records_a_restitution_with_a_photo(
 
     expect(page.get_by_text("Restitution enregistrée.")).to_be_visible()
     expect(page.get_by_text("effectif confirmé")).to_be_visible()
-    _screenshot(page, "restitutions-list.png")
+    screenshot(page, "restitutions-list.png")
     restitution = Restitution.objects.get()
     assert (restitution.women, restitution.men, restitution.population) == (40, 180, 200)
     assert restitution.held_on == dt.date(2022, 12, 5)
@@ -119,33 +109,18 @@ def test_the_programme_officer_records_a_restitution_with_a_photo(
         assert not image.getexif().get_ifd(GPS_IFD)
         assert max(image.size) <= 1600
     page.goto(f"{live_server.url}{href}")
-    _screenshot(page, "restitution-photo.png")
+    screenshot(page, "restitution-photo.png")
 
     # Correcting it shows what was stored, the confirmation kept, and a way to drop the photo.
     page.goto(f"{live_server.url}/relais/restitutions/{restitution.uid}/modifier/")
     expect(page.get_by_label("Femmes")).to_have_value("40")
     expect(page.get_by_label("Je confirme cet effectif")).to_be_checked()
     expect(page.get_by_label("Retirer la photo enregistrée")).to_be_visible()
-    _screenshot(page, "restitution-edit.png")
+    screenshot(page, "restitution-edit.png")
     page.get_by_role("link", name="Supprimer").click()
     expect(page.get_by_role("heading", name="Supprimer cette restitution ?")).to_be_visible()
-    _screenshot(page, "restitution-delete.png")
+    screenshot(page, "restitution-delete.png")
     assert not page_errors
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(
-        locale="fr-FR",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 def _remember(context: Any, live_server: Any, relay: Any) -> None:
@@ -184,8 +159,8 @@ def test_a_relay_reports_a_restitution_from_a_phone_without_javascript(
     _remember(phone, live_server, relay)
     page.goto(f"{live_server.url}/r/restitution/")
     expect(page.get_by_role("heading", name="Rendre compte d’une restitution")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    _screenshot(page, "restitution-phone.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+    screenshot(page, "restitution-phone.png")
 
     page.get_by_label("Date de la restitution").fill("20/11/2022")
     page.get_by_label("Femmes").fill("2")
@@ -198,7 +173,7 @@ def test_a_relay_reports_a_restitution_from_a_phone_without_javascript(
     # 16 by sex, 15 by category: refused, both totals said.
     expect(page.get_by_text("16 personnes par sexe")).to_be_visible()
     expect(page.get_by_text("15 par catégorie")).to_be_visible()
-    _screenshot(page, "restitution-phone-refused.png")
+    screenshot(page, "restitution-phone-refused.png")
     page.get_by_label("Autres").fill("1")
     page.get_by_label("Feuille de présence ou photo (facultatif)").set_input_files(
         str(_sheet(tmp_path, "feuille.jpg"))
@@ -206,7 +181,7 @@ def test_a_relay_reports_a_restitution_from_a_phone_without_javascript(
     page.get_by_role("button", name="Envoyer").click()
 
     expect(page.get_by_role("heading", name="Merci !")).to_be_visible()
-    _screenshot(page, "restitution-phone-done.png")
+    screenshot(page, "restitution-phone-done.png")
     restitution = Restitution.objects.get()
     assert (restitution.source, restitution.enrollment_id) == (Source.PHONE, relay.pk)
     assert restitution.reported_by is None

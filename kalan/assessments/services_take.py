@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kalan.assessments import services, throttle
 from kalan.assessments.errors import AssessmentError
@@ -99,25 +97,7 @@ def _refuse_if_throttled(*, test: Test | None, key: str, limit: int, now: dt.dat
     reached = throttle.join_limit(test=test, key=key, test_limit=limit, now=now)
     if reached is None:
         return
-    minutes = max(1, math.ceil((reached.until - now).total_seconds() / 60))
-    values = {"minutes": minutes, "time": f"{timezone.localtime(reached.until):%H:%M}"}
-    if reached.scope == throttle.ADDRESS:
-        message = ngettext(
-            "Trop de codes erronés depuis cette connexion. "
-            "Réessayez dans %(minutes)s minute, à %(time)s.",
-            "Trop de codes erronés depuis cette connexion. "
-            "Réessayez dans %(minutes)s minutes, à %(time)s.",
-            minutes,
-        )
-    else:
-        message = ngettext(
-            "Trop de codes erronés pour ce test. "
-            "Réessayez dans %(minutes)s minute, à %(time)s, ou appelez le formateur.",
-            "Trop de codes erronés pour ce test. "
-            "Réessayez dans %(minutes)s minutes, à %(time)s, ou appelez le formateur.",
-            minutes,
-        )
-    raise JoinThrottled(message % values, until=reached.until)
+    raise JoinThrottled(throttle.limit_message(reached, now=now), until=reached.until)
 
 
 def _device_claim(submission: Submission, *, device: str, now: dt.datetime) -> Join:

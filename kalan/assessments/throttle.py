@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -39,6 +40,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min, QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from kalan.assessments.models import JoinRefusal, Test
 from kalan.core.audit import ANONYMOUS, audit_record
@@ -81,6 +83,30 @@ def window_of(moment: dt.datetime) -> dt.datetime:
 class Limit:
     scope: str  # ADDRESS or TEST
     until: dt.datetime
+
+
+def limit_message(reached: Limit, *, now: dt.datetime) -> str:
+    """What a phone past a limit is told: when to try again, and why (its address, or the
+    test's codes)."""
+    minutes = max(1, math.ceil((reached.until - now).total_seconds() / 60))
+    values = {"minutes": minutes, "time": f"{timezone.localtime(reached.until):%H:%M}"}
+    if reached.scope == ADDRESS:
+        message = ngettext(
+            "Trop de codes erronés depuis cette connexion. "
+            "Réessayez dans %(minutes)s minute, à %(time)s.",
+            "Trop de codes erronés depuis cette connexion. "
+            "Réessayez dans %(minutes)s minutes, à %(time)s.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "Trop de codes erronés pour ce test. "
+            "Réessayez dans %(minutes)s minute, à %(time)s, ou appelez le formateur.",
+            "Trop de codes erronés pour ce test. "
+            "Réessayez dans %(minutes)s minutes, à %(time)s, ou appelez le formateur.",
+            minutes,
+        )
+    return message % values
 
 
 def join_failure_limit(test: Test) -> int:

@@ -29,6 +29,7 @@ Dates
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -224,3 +225,11 @@ def period_label(day: dt.date, half: str, lang: str | None = None) -> str:
         return label
     with translation.override(lang):
         return f"{label} — {gettext(HALF_DAYS[half])}"
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later, or that month's last day when it has no
+    such day (30 Nov + 3 → 28 Feb; 29 Feb 2024 + 12 → 28 Feb 2025)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

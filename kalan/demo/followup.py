@@ -40,6 +40,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from kalan.core.audit import audit_bulk_created
+from kalan.core.formats import months_after
 from kalan.core.models import User
 from kalan.relays.bank import bank_data
 from kalan.relays.models import (
@@ -128,7 +129,7 @@ def demo_followup_load(
     for number, months, status, share in ROUNDS:
         if Round.objects.filter(workshop=workshop, number=number).exists():
             continue
-        opens = _months_after(last, months)
+        opens = months_after(last, months)
         found = _round(workshop, number=number, months=months, opens=opens, status=status)
         created["followup_rounds"] += 1
         _calls(found, relays, share=share, monitor=monitor, rng=random.Random(SEED + number))
@@ -157,12 +158,6 @@ def _draw(relays: list[_Relay], rng: random.Random) -> None:
         relay.first_after = rng.randint(7, 88)
     for relay in order[on_time : on_time + late]:
         relay.first_after = rng.randint(100, 210)
-
-
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """Calendar months, as rounds are planned (the demo's days exist in every month)."""
-    index = day.month - 1 + months
-    return day.replace(year=day.year + index // 12, month=index % 12 + 1)
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

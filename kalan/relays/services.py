@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 
+from kalan.assessments import throttle
 from kalan.core.audit import audit_bulk_created
+from kalan.relays.errors import RelayThrottled
 from kalan.relays.models import RelayCode, code_new
 from kalan.workshops.models import Enrollment
 
@@ -61,3 +65,12 @@ def relay_codes_for(*, enrollment_ids: list[int]) -> int:
     if missing:
         raise RuntimeError("no free relay codes after five draws")
     return made
+
+
+def refuse_if_throttled(*, key: str, now: dt.datetime) -> None:
+    """Raise RelayThrottled when this address typed too many wrong codes. The relays' phone
+    pages count their wrong codes with the test join's (``kalan.assessments.throttle``): the
+    same phones, the same sweep to stop."""
+    reached = throttle.join_limit(test=None, key=key, test_limit=0, now=now)
+    if reached is not None:
+        raise RelayThrottled(throttle.limit_message(reached, now=now), until=reached.until)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +22,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kalan.assessments import throttle
 from kalan.core.audit import audit_bulk_created
@@ -39,6 +37,7 @@ from kalan.relays.models import (
     RoundQuestion,
     Source,
 )
+from kalan.relays.services import refuse_if_throttled
 from kalan.workshops.models import Enrollment
 
 CLAIM_TTL = dt.timedelta(minutes=20)
@@ -281,33 +280,15 @@ def responses_save(
 # --- the relay's phone page ----------------------------------------------------------------------
 
 
-class RelayJoinThrottled(RelayError):
-    """Too many wrong codes from this address: the join is refused until ``until``."""
-
-    def __init__(self, message: str, *, until: dt.datetime) -> None:
-        super().__init__(message, code="throttled")
-        self.until = until
-
-
 def relay_join(*, code: str, address: str | None, now: dt.datetime | None = None) -> Enrollment:
     """The relay whose personal code this phone typed.
 
     Wrong codes are counted per address with the test join's (``kalan.assessments.throttle``:
-    the same phones, the same sweep to stop), and journaled by it. Raises RelayJoinThrottled
+    the same phones, the same sweep to stop), and journaled by it. Raises RelayThrottled
     before looking at the code past the limit, RelayError ``unknown_code`` (counted)."""
     now = now or timezone.now()
     key = throttle.address_key(address)
-    reached = throttle.join_limit(test=None, key=key, test_limit=0, now=now)
-    if reached is not None:
-        minutes = max(1, math.ceil((reached.until - now).total_seconds() / 60))
-        message = ngettext(
-            "Trop de codes erronés depuis cette connexion. "
-            "Réessayez dans %(minutes)s minute, à %(time)s.",
-            "Trop de codes erronés depuis cette connexion. "
-            "Réessayez dans %(minutes)s minutes, à %(time)s.",
-            minutes,
-        ) % {"minutes": minutes, "time": f"{timezone.localtime(reached.until):%H:%M}"}
-        raise RelayJoinThrottled(message, until=reached.until)
+    refuse_if_throttled(key=key, now=now)
     typed = "".join(code.split()).upper()
     found = RelayCode.objects.select_related("enrollment").filter(code=typed).first()
     if found is None or not typed:

@@ -9,7 +9,6 @@ again corrects it; there is never a second row.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -17,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kalan.assessments import throttle
+from kalan.core.formats import months_after
 from kalan.relays.errors import RelayError
 from kalan.relays.models import Audience, Commitment, CommitmentWindow, Source, code_new
-from kalan.relays.services import relay_code_for
+from kalan.relays.services import refuse_if_throttled, relay_code_for
 from kalan.workshops.models import Enrollment, Objective, Session
 
 if TYPE_CHECKING:
@@ -31,14 +30,6 @@ if TYPE_CHECKING:
 ACCESS_CODE_LENGTH: Final = 6
 PEOPLE_MAX: Final = 5000
 NOTE_MAX: Final = 2000
-
-
-class CommitmentThrottled(RelayError):
-    """Too many wrong codes from this address: the join is refused until ``until``."""
-
-    def __init__(self, message: str, *, until: dt.datetime) -> None:
-        super().__init__(message, code="throttled")
-        self.until = until
 
 
 # --- the phone window -------------------------------------------------------------------------
@@ -90,11 +81,8 @@ def commitment_window_close(*, session: Session, by: User | None) -> CommitmentW
 
 
 def a_year_after(day: dt.date) -> dt.date:
-    """The same day twelve months later (28 February for a 29 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+    """The latest due date of a commitment: twelve calendar months after ``day``."""
+    return months_after(day, 12)
 
 
 def _check_enrollment(enrollment: Enrollment) -> None:
@@ -236,23 +224,6 @@ def _check_window_open(session: Session) -> None:
 # --- a participant's phone joins --------------------------------------------------------------
 
 
-def _refuse_if_throttled(*, key: str, now: dt.datetime) -> None:
-    """The address's limit of wrong codes, counted with the test join's (the same phones, the
-    same sweep to stop): ``kalan.assessments.throttle``."""
-    reached = throttle.join_limit(test=None, key=key, test_limit=0, now=now)
-    if reached is None:
-        return
-    minutes = max(1, math.ceil((reached.until - now).total_seconds() / 60))
-    message = ngettext(
-        "Trop de codes erronés depuis cette connexion. "
-        "Réessayez dans %(minutes)s minute, à %(time)s.",
-        "Trop de codes erronés depuis cette connexion. "
-        "Réessayez dans %(minutes)s minutes, à %(time)s.",
-        minutes,
-    ) % {"minutes": minutes, "time": f"{timezone.localtime(reached.until):%H:%M}"}
-    raise CommitmentThrottled(message, until=reached.until)
-
-
 def _refuse(*, key: str, now: dt.datetime, message: str, code: str, field: str) -> RelayError:
     """A wrong code: counted against the address (and journaled by the throttle), then refused."""
     throttle.refusal_count(test=None, key=key, now=now)
@@ -268,14 +239,14 @@ def commitment_join(
 ) -> Enrollment:
     """The participant enrollment this phone states the commitment of.
 
-    Raises CommitmentThrottled before looking at the codes when the address typed too many wrong
+    Raises RelayThrottled before looking at the codes when the address typed too many wrong
     codes; RelayError ``unknown_window`` (access_code) and ``unknown_participant``
     (participant_code), both counted as wrong codes; ``window_closed`` (access_code) and
     ``not_participant`` (participant_code), not counted: the codes were right.
     """
     now = now or timezone.now()
     key = throttle.address_key(address)
-    _refuse_if_throttled(key=key, now=now)
+    refuse_if_throttled(key=key, now=now)
     code = "".join(access_code.split()).upper()
     window = CommitmentWindow.objects.select_related("session").filter(access_code=code).first()
     if window is None:

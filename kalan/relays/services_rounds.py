@@ -20,7 +20,6 @@ Decisions written down here (issue 13):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kalan.core.audit import audit_bulk_created
+from kalan.core.formats import months_after
 from kalan.core.models import User
 from kalan.people.models import Person
 from kalan.relays.errors import RelayError
@@ -43,13 +43,6 @@ from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
 
 DEFAULT_MONTHS = (1, 3, 6)
 MAX_MONTHS = 60
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    """``day`` plus calendar months, the day kept or brought back to the month's last."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def workshop_last_day(*, workshop: Workshop, today: dt.date | None = None) -> dt.date | None:

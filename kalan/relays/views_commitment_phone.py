@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from kalan.core.http import client_address
 from kalan.relays import services_commitments as services
-from kalan.relays.errors import RelayError
+from kalan.relays.errors import RelayError, RelayThrottled
 from kalan.relays.forms_commitments import CommitmentForm, CommitmentJoinForm, commitment_initial
 from kalan.relays.models import Audience, CommitmentWindow, Source
 from kalan.relays.selectors_commitments import commitment_of
@@ -60,7 +60,7 @@ def commitment_join(request: HttpRequest) -> HttpResponse:
                     participant_code=form.cleaned_data["participant_code"],
                     address=client_address(request),
                 )
-            except services.CommitmentThrottled as error:
+            except RelayThrottled as error:
                 form.add_error(None, str(error))
                 wait = (error.until - timezone.now()).total_seconds()
                 retry_after = max(1, math.ceil(wait))

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from kalan.core.http import client_address
 from kalan.relays import services_calls
-from kalan.relays.errors import RelayError
+from kalan.relays.errors import RelayError, RelayThrottled
 from kalan.relays.forms_rounds import RelayJoinForm, answers_from_post, questionnaire_fields
 from kalan.relays.models import RoundQuestion, Source
 from kalan.relays.phone import relay_current, relay_remember
@@ -39,7 +39,7 @@ def relay_join(request: HttpRequest) -> HttpResponse:
                 enrollment = services_calls.relay_join(
                     code=form.cleaned_data["code"], address=client_address(request)
                 )
-            except services_calls.RelayJoinThrottled as error:
+            except RelayThrottled as error:
                 form.add_error(None, str(error))
                 retry_at = error.until
             except RelayError as error:

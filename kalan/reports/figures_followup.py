@@ -47,7 +47,6 @@ Definitions (the reports print them in their notes, ``followup_definitions``):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import statistics
 from collections.abc import Callable
@@ -75,6 +74,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kalan.core.formats import months_after
 from kalan.relays.models import (
     PRACTICE_KEYS,
     Departure,
@@ -190,14 +190,6 @@ class FollowUp:
     @property
     def commitment_share(self) -> float | None:
         return self.committed / self.active if self.active else None
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months later, or that month's last day (30 Nov + 3 →
-    28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def followup(*, scope: Scope, today: dt.date | None = None) -> FollowUp:

@@ -10,7 +10,7 @@ import pytest
 from kalan.assessments.models import JoinRefusal
 from kalan.core.models import User
 from kalan.relays import services_commitments as services
-from kalan.relays.errors import RelayError
+from kalan.relays.errors import RelayError, RelayThrottled
 from kalan.relays.models import CODE_ALPHABET, Commitment, CommitmentWindow, RelayCode, Source
 from kalan.workshops.models import Enrollment, Session
 from tests.factories import EnrollmentFactory, ObjectiveFactory, SessionFactory
@@ -238,6 +238,6 @@ def test_too_many_wrong_codes_from_one_address_stop_the_join(
     for _n in range(3):
         with pytest.raises(RelayError):
             _join("ZZZZZZ", "1")
-    with pytest.raises(services.CommitmentThrottled, match="Trop de codes erronés"):
+    with pytest.raises(RelayThrottled, match="Trop de codes erronés"):
         _join(window.access_code, participant.code)  # even the right codes, for a while
     assert _join(window.access_code, participant.code, address="10.0.0.8") == participant

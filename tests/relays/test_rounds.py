@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from kalan.core.formats import months_after
 from kalan.core.models import User
 from kalan.people.models import Person
 from kalan.relays.bank import followup_bank_load
@@ -15,7 +16,6 @@ from kalan.relays.models import (
     RoundQuestion,
 )
 from kalan.relays.services_rounds import (
-    months_after,
     round_close,
     round_open,
     rounds_plan,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from kalan.core.formats import months_after
 from kalan.relays.models import (
     Commitment,
     Departure,
@@ -26,7 +27,6 @@ from kalan.reports.figures_followup import (
     FollowUp,
     followup,
     followup_per,
-    months_after,
 )
 from kalan.workshops.models import Enrollment, Session, Workshop
 from tests.factories import SessionFactory, UnitFactory, WorkshopFactory
