@@ -272,10 +272,17 @@ def _call_row(r: Any, *, now: dt.datetime, today: dt.date) -> CallRow:
 
 
 def call_counts(rows: list[CallRow]) -> dict[str, int]:
+    """The list's counts by status; ``active`` and ``answered_active`` leave out the officers
+    out of the follow-up, as the response rate of the figures does (an officer who answered
+    before leaving shows as answered in the list, but counts in neither term of the rate)."""
     counts = {TO_CALL: 0, IN_CALL: 0, ANSWERED: 0, DEPARTED: 0, "due": 0}
+    counts.update(active=0, answered_active=0)
     for row in rows:
         counts[row.status] += 1
         counts["due"] += row.due
+        if not row.respondent.departure_reason:
+            counts["active"] += 1
+            counts["answered_active"] += row.status == ANSWERED
     return counts
 
 

@@ -9,8 +9,10 @@ from django.utils import timezone
 from kalan.core.models import User
 from kalan.people.models import Person
 from kalan.relays.bank import followup_bank_load
-from kalan.relays.models import CallAttempt, Respondent, Response, Round
+from kalan.relays.models import CallAttempt, Respondent, Response, Round, Source
 from kalan.relays.services_calls import call_record, respondent_claim, responses_save
+from kalan.reports.figures import Scope
+from kalan.reports.figures_followup import followup
 from kalan.workshops.models import Attendance, Enrollment, Session
 from tests.factories import SessionFactory, UserFactory, WorkshopFactory
 from tests.relays.builders_rounds import opened_round, question, relays_in, respondents
@@ -255,3 +257,25 @@ def test_the_workshop_page_links_to_the_follow_up_for_those_who_see_relays(
     assert link in client_for(monitoring_officer).get(url).content.decode()
     assert link not in client_for(finance_officer).get(url).content.decode()
     assert 'href="/relais/"' in client_for(monitoring_officer).get(url).content.decode()
+
+
+def test_the_list_counts_answers_over_the_officers_still_followed_as_the_figures_do(
+    sevare_session: Session, monitoring_officer: User, client_for: Clients
+) -> None:
+    round = opened_round(sevare_session, n=4)
+    answered_then_left, left, answered, _waiting = respondents(round)
+    for respondent in (answered_then_left, answered):
+        Respondent.objects.filter(pk=respondent.pk).update(
+            answered_at=timezone.now(), answered_via=Source.CALL
+        )
+    for respondent in (answered_then_left, left):
+        DepartureFactory(person=respondent.enrollment.person, since=sevare_session.end_date)
+    page = client_for(monitoring_officer).get(
+        reverse("round_calls", kwargs={"uid": round.uid}) + "?voir=all"
+    )
+    html = page.content.decode()
+    # Four listed, two out of the follow-up: one answer over the two still followed.
+    assert '<span class="num" id="count-answered">1 / 2</span>' in html
+    assert '<span class="num" id="count-departed">1</span>' in html
+    found = followup(scope=Scope(workshop_id=sevare_session.workshop_id))
+    assert (found.rounds[0].answered, found.rounds[0].respondents) == (1, 2)
