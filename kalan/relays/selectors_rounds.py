@@ -280,7 +280,7 @@ def call_counts(rows: list[CallRow]) -> dict[str, int]:
     for row in rows:
         counts[row.status] += 1
         counts["due"] += row.due
-        if not row.respondent.departure_reason:
+        if row.departure is None:
             counts["active"] += 1
             counts["answered_active"] += row.status == ANSWERED
     return counts
