@@ -11,10 +11,10 @@ applicable, or skipped); 50,000 restitutions, three in four in one of the regist
 
 Then, over that axis:
 
-    followup_figures_s: 0.9 s       ``followup(scope=...)``: median of REPEAT runs
+    followup_figures_s: 0.9 s       ``followup(scope=...)``: median of three runs
     followup_figures_sql_s: 0.6 s   the same figures in hand-written SQL (raw
-                                    ``connection.cursor()``): median of REPEAT runs
-    followup_figures_queries: 7     queries of one ``followup``
+                                    ``connection.cursor()``): median of three runs
+    followup_figures_queries: 6     queries of one ``followup``
 
 Both sets of figures are compared before anything is printed: a difference ends the run (exit 1).
 Target: within TARGET_FACTOR times the SQL.
@@ -33,11 +33,10 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from donor_report import _insert
+from donor_report import _insert, _median
 
 WORKSHOPS = 50
 SESSIONS_PER_WORKSHOP = 10
@@ -45,7 +44,6 @@ PARTICIPANTS = 40
 RESTITUTIONS = 50_000
 ROUND_MONTHS = (1, 3, 6)
 PRACTICES = ("RIGHTS", "REGISTER", "PROSECUTOR", "DOCTOR", "LAWYER")
-REPEAT = 3
 TARGET_FACTOR = 2.0
 START = dt.date(2021, 1, 4)
 BATCH = 20_000
@@ -457,15 +455,6 @@ def canonical(found: Any) -> dict[str, Any]:
         "practices": {p.code: (p.answered, p.changed) for p in found.practices},
         "practice_relays": (found.practice_relays, found.practice_changed_relays),
     }
-
-
-def _median(action: Callable[[], Any]) -> tuple[float, Any]:
-    timings, result = [], None
-    for _ in range(REPEAT):
-        began = time.perf_counter()
-        result = action()
-        timings.append(time.perf_counter() - began)
-    return statistics.median(timings), result
 
 
 def measure_followup() -> FollowupBench:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from kalan.assessments import throttle
 from kalan.core.audit import audit_bulk_created
@@ -20,20 +20,11 @@ def relay_code_for(*, enrollment: Enrollment) -> RelayCode:
     form, a round that opens). Eight characters of an alphabet without look-alikes: 31^8, about
     850 billion codes."""
     found = RelayCode.objects.filter(enrollment=enrollment).first()
-    if found is not None:
-        return found
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return RelayCode.objects.create(
-                    enrollment=enrollment, code=code_new(RELAY_CODE_LENGTH)
-                )
-        except IntegrityError:
-            # Another request made this relay's code meanwhile, or (rarely) the code was taken.
-            found = RelayCode.objects.filter(enrollment=enrollment).first()
-            if found is not None:
-                return found
-    raise RuntimeError("no free relay code after five draws")
+    if found is None:
+        # One way of drawing codes, whether for one relay or a round's thousands.
+        relay_codes_for(enrollment_ids=[enrollment.pk])
+        found = RelayCode.objects.get(enrollment=enrollment)
+    return found
 
 
 def relay_codes_for(*, enrollment_ids: list[int]) -> int:
