@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "kalan.certificates",
     "kalan.finance",
     "kalan.relays",
+    "kalan.custody",
     # No models left: kept for the migrations of databases made before issue 10.
     "kalan.documents",
     "kalan.reports",

@@ -119,6 +119,13 @@ def donor_viewer(funder: Partner) -> User:
 
 
 @pytest.fixture
+def npm_monitor(db: None) -> User:
+    return UserFactory(
+        username="npm_monitor", first_name="Aminata", last_name="Keïta", role=Role.NPM
+    )
+
+
+@pytest.fixture
 def outsider(db: None) -> User:
     return UserFactory(username="outsider", first_name="Hawa", last_name="Sidibé")
 

@@ -194,7 +194,8 @@ def _columns(model: type[models.Model]) -> tuple[_Column, ...]:
                 name=field.name,
                 attname=field.attname,
                 field=field,
-                secret=field.name in SECRET_FIELDS,
+                secret=field.name in SECRET_FIELDS
+                or field.name in getattr(model, "audit_secret_fields", ()),
                 text=type(field) in TEXT_FIELDS,
                 number=isinstance(getattr(field, "target_field", field), models.IntegerField),
             )

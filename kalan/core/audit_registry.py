@@ -37,6 +37,9 @@ class AuditedModel(Protocol):
         or None when it has no page.
     ``audit_masked_fields = frozenset({...})``
         Fields the journal shows as masked unless the viewer holds ``kalan.view_contacts``.
+    ``audit_secret_fields = frozenset({...})``
+        Fields the journal stores as ``***`` whatever the viewer: that they changed shows, never
+        their text (what a person in custody told the monitors).
     ``audit_former_labels = ("app.model",)``
         The labels the model was recorded under before it moved to another app: the journal's
         filter finds those entries too and shows them under the model's current name (the
@@ -48,6 +51,7 @@ class AuditedModel(Protocol):
 
     audit_exclude: ClassVar[bool]
     audit_masked_fields: ClassVar[frozenset[str]]
+    audit_secret_fields: ClassVar[frozenset[str]]
     audit_former_labels: ClassVar[tuple[str, ...]]
     audit_select_related: ClassVar[tuple[str, ...]]
 

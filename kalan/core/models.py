@@ -183,6 +183,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("export")
         MERGE = "merge", _("fusion")
         UNMERGE = "unmerge", _("annulation de fusion")
+        # A reading of what must be known to have been read (a custody interview's notes).
+        VIEW = "view", _("consultation")
 
     # The trail itself: an entry about each entry would never end.
     audit_exclude = True

@@ -47,6 +47,7 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finances")
     COMMUNICATION = "communication", _("Communication")
     DONOR = "donor", _("Partenaire (lecture seule)")
+    NPM = "npm", _("Membre du MNP (visites des lieux de garde à vue)")
 
 
 # Every capability, with what it lets a user do (shown on the user management page).
@@ -81,6 +82,13 @@ CAPABILITIES: dict[str, Any] = {
     "enter_commitments": _("saisir les engagements des participants"),
     "record_restitutions": _("saisir les restitutions des relais"),
     "run_followup": _("organiser les tours de suivi et appeler les relais"),
+    "view_custody": _(
+        "voir les lieux de privation de liberté, les visites, leurs constats et recommandations"
+    ),
+    "record_visits": _(
+        "saisir les lieux, les visites, la grille, les photos, les recommandations et le rapport"
+    ),
+    "view_interviews": _("saisir et lire les notes des entretiens anonymes"),
 }
 
 _READ_PROGRAMME = {"view_programme", "view_results", "view_bank", "view_certificates"}
@@ -95,6 +103,7 @@ GRANTS: dict[str, frozenset[str]] = {
         | {"manage_photos", "write_press", "write_reports", "view_dashboard"}
         | {"manage_reference"}
         | {"view_relays", "enter_commitments", "record_restitutions", "run_followup"}
+        | {"view_custody"}
     ),
     # Only in the sessions assigned to them (the scope is in the selectors).
     Role.TRAINER: frozenset(
@@ -108,12 +117,15 @@ GRANTS: dict[str, frozenset[str]] = {
         | {"view_persons", "view_contacts", "export_persons", "view_statements"}
         | {"write_reports", "view_dashboard"}
         | {"view_relays", "record_restitutions", "run_followup"}
+        | {"view_custody"}
     ),
     Role.FINANCE: frozenset({"view_programme", "view_statements", "issue_statements"}),
     Role.COMMUNICATION: frozenset(
         {"view_programme", "manage_photos", "write_press", "view_dashboard"}
     ),
     Role.DONOR: frozenset({"view_funded"}),
+    # The National Preventive Mechanism's members: custody visits, never the trainees' contacts.
+    Role.NPM: frozenset({"view_custody", "record_visits", "view_interviews"}),
 }
 
 # Roles whose sessions are limited to those assigned to the user.

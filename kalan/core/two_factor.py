@@ -37,8 +37,9 @@ if TYPE_CHECKING:
     from kalan.core.roles import AnyUser
 
 # A role, not a capability (kalan.core.roles): it is about how an account signs in, not what it
-# may do, and the roles whose accounts hold the most (users, exports, merges) are these two.
-OFFERED_TO_ROLES = frozenset({Role.ADMINISTRATOR, Role.PROGRAMME})
+# may do, and the roles whose accounts hold the most are these: users, exports and merges; and
+# what persons in custody told the NPM's monitors.
+OFFERED_TO_ROLES = frozenset({Role.ADMINISTRATOR, Role.PROGRAMME, Role.NPM})
 
 
 class TwoFactorError(KalanError):

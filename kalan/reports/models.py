@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kalan.core.models import GlobalModel, Partner
+from kalan.custody.models import Visit
 from kalan.workshops.models import Session, Workshop
 
 
@@ -254,3 +255,33 @@ class DonorReport(GlobalModel):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.start}–{self.end}"
+
+
+class VisitReport(GlobalModel):
+    """The report of a custody visit (in French), drafted from the visit's data, then edited by
+    the NPM's team like a press release; ``drafted_at`` tells when the text was last written
+    from the data (an edit after it is the person's). It names no person held: the interviews
+    appear as counts only."""
+
+    visit = models.OneToOneField(
+        Visit, verbose_name=_("visite"), on_delete=models.CASCADE, related_name="report"
+    )
+    title = models.CharField(_("titre"), max_length=300)
+    body = models.TextField(_("texte"))
+    signature = models.CharField(_("signature"), max_length=200, blank=True)
+    drafted_at = models.DateTimeField(_("rédigé à partir des données le"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("rapport de visite")
+        verbose_name_plural = _("rapports de visite")
+
+    def __str__(self) -> str:
+        return self.title

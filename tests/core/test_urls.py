@@ -27,6 +27,7 @@ APPS = [
     "certificates",
     "finance",
     "relays",
+    "custody",
     "reports",
 ]
 # The one route ``kalan/urls.py`` declares itself, at the root.
