@@ -147,8 +147,9 @@ def test_the_administrator_s_navigation_holds_on_one_line_at_1366_px(
         _session_page(page, live_server, sevare_session)
 
         links = page.get_by_role("navigation").get_by_role("link")
-        expect(links).to_have_count(12)  # every page of the programme and of its administration
-        boxes = [links.nth(n).bounding_box() for n in range(12)]
+        # every page of the programme, of custody monitoring and of the administration
+        expect(links).to_have_count(13)
+        boxes = [links.nth(n).bounding_box() for n in range(13)]
         assert {round(box["y"]) for box in boxes} == {round(boxes[0]["y"])}
         navigation = page.get_by_role("navigation").bounding_box()
         assert navigation["height"] < 2 * boxes[0]["height"]

@@ -489,17 +489,26 @@ def _merge(
     *, merged: Unit | Rank, kept: Unit | Rank, by: User | None, spellings: list[str]
 ) -> list[Use]:
     moves = _merge_moves(merged)
+    model: type[models.Model] = type(kept)
+    field = ""
     try:
         with transaction.atomic():
             for model, field in _pointers(type(kept)):
                 model._base_manager.filter(**{field: merged}).update(**{field: kept})
     except IntegrityError as error:
+        # The table that refused, named as the pages name it (the database's own text is
+        # English and differs between SQLite and PostgreSQL).
         raise PeopleError(
             _(
-                "Fusion impossible : des données de « %(merged)s » et de « %(kept)s » "
-                "se heurtent (%(error)s)."
+                "Fusion impossible : « %(merged)s » et « %(kept)s » ont chacun leur propre "
+                "fiche dans « %(table)s », qui n’en admet qu’une pour les deux. Détachez ou "
+                "corrigez d’abord l’une des deux fiches, puis recommencez la fusion."
             )
-            % {"merged": merged, "kept": kept, "error": error},
+            % {
+                "merged": merged,
+                "kept": kept,
+                "table": _label(model, field, type(kept)),
+            },
             code="merge_collision",
         ) from error
     aliases = _aliases_add(merged=merged, kept=kept, by=by, spellings=spellings)
