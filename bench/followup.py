@@ -60,16 +60,29 @@ class FollowupBench:
     build_s: float
 
 
-def _mark(what: str, clock: list[float]) -> None:
+def mark(topic: str, what: str, clock: list[float]) -> None:
+    """Print to stderr how long the step ``what`` of building ``topic``'s data took."""
     now = time.perf_counter()
-    print(f"bench: follow-up data: {what} ({now - clock[0]:.1f} s)", file=sys.stderr)
+    print(f"bench: {topic} data: {what} ({now - clock[0]:.1f} s)", file=sys.stderr)
     clock[0] = now
 
 
-def _programme(rng: random.Random) -> tuple[Any, list[Any]]:
-    """The plan, axis, workshops and sessions; returns the axis and the sessions."""
-    from django.utils import timezone
+def _mark(what: str, clock: list[float]) -> None:
+    mark("follow-up", what, clock)
 
+
+def programme(
+    rng: random.Random,
+    *,
+    name: str,
+    workshops: int,
+    sessions_per_workshop: int,
+    capacity: int,
+    span_days: int,
+) -> tuple[Any, list[Any]]:
+    """A plan, an axis, its workshops and their sessions, started on random days within
+    ``span_days`` of START (the custody bench builds its programme here too); returns the axis
+    and the sessions."""
     from kalan.core.models import Organisation, Place
     from kalan.plans.models import Axis, StrategicPlan
     from kalan.workshops.models import Session, Workshop
@@ -82,36 +95,48 @@ def _programme(rng: random.Random) -> tuple[Any, list[Any]]:
             country=Place.objects.get(kind=Place.Kind.COUNTRY),
         )
     plan = StrategicPlan.objects.create(
-        organisation=organisation, title="Plan du suivi", start_year=2021, end_year=2025
+        organisation=organisation, title=f"Plan {name}", start_year=2021, end_year=2025
     )
-    axis = Axis.objects.create(plan=plan, number=1, title="Suivre les relais")
-    workshops = Workshop.objects.bulk_create(
+    axis = Axis.objects.create(plan=plan, number=1, title=f"Axe {name}")
+    created = Workshop.objects.bulk_create(
         [
-            Workshop(axis=axis, title=f"Atelier suivi {n:03d}", general_objective="Former.")
-            for n in range(WORKSHOPS)
+            Workshop(axis=axis, title=f"Atelier {name} {n:03d}", general_objective="Former.")
+            for n in range(workshops)
         ]
     )
     towns = list(Place.objects.filter(kind=Place.Kind.TOWN).order_by("name"))
-    latest = timezone.localdate() - dt.timedelta(days=30)
-    span = (latest - START).days
     sessions = []
-    for workshop in workshops:
-        for number in range(1, SESSIONS_PER_WORKSHOP + 1):
-            start = START + dt.timedelta(days=rng.randrange(span))
+    for workshop in created:
+        for number in range(1, sessions_per_workshop + 1):
+            start = START + dt.timedelta(days=rng.randrange(span_days))
             sessions.append(
                 Session(
                     workshop=workshop,
                     number=number,
                     place=rng.choice(towns),
-                    venue="Hôtel du suivi",
+                    venue=f"Hôtel {name}",
                     start_date=start,
                     end_date=start + dt.timedelta(days=2),
-                    capacity=PARTICIPANTS,
+                    capacity=capacity,
                     per_diem_rate=25_000,
                     transport_rate=10_000,
                 )
             )
     return axis, Session.objects.bulk_create(sessions, batch_size=BATCH)
+
+
+def _programme(rng: random.Random) -> tuple[Any, list[Any]]:
+    from django.utils import timezone
+
+    latest = timezone.localdate() - dt.timedelta(days=30)
+    return programme(
+        rng,
+        name="du suivi",
+        workshops=WORKSHOPS,
+        sessions_per_workshop=SESSIONS_PER_WORKSHOP,
+        capacity=PARTICIPANTS,
+        span_days=(latest - START).days,
+    )
 
 
 def _relays(rng: random.Random, axis: Any, sessions: list[Any]) -> list[tuple[int, int, Any]]:

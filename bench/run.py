@@ -19,6 +19,9 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     donor_report_sql_s: 1.2 s           the same figures in hand-written SQL (bench/donor_report.py)
     followup_figures_s: 1.2 s           the follow-up's figures of 20,000 relays (bench/followup.py)
     followup_figures_sql_s: 0.9 s       the same figures in hand-written SQL
+    custody_evidence_s: 6.4 s           the evidence of change over 5,000 units, 20,000 visits and
+                                        30 items (bench/custody.py)
+    custody_evidence_sql_s: 7.3 s       the same tables in hand-written SQL
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the export's peak passes
@@ -48,6 +51,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from custody import measure_custody
+from custody import report as report_custody
 from documents import measure_document_pack
 from documents import report as report_documents
 from donor_report import measure_donor_report
@@ -509,6 +514,7 @@ def main() -> int:
         # Last: its 5,000 sessions would weigh on the measures above.
         donor = measure_donor_report()
         followup = measure_followup()
+        custody = measure_custody()
 
     for size in SIZES:
         print(f"session_page_ms_{size}: {results[size][0]:.1f} ms")
@@ -523,6 +529,7 @@ def main() -> int:
     status = report_documents(document_pack) or status
     status = report_donor(donor) or status
     status = report_followup(followup) or status
+    status = report_custody(custody) or status
     slowest = max(import_empty_s, import_full_s, import_aliases_s)
     if slowest > IMPORT_TARGET_S:
         print(

@@ -9,6 +9,7 @@ from django.urls import include, path
 from kalan.assessments import urls as assessments
 from kalan.certificates import urls as certificates
 from kalan.core import urls as core
+from kalan.custody import urls as custody
 from kalan.finance import urls as finance
 from kalan.people import urls as people
 from kalan.plans import urls as plans
@@ -56,11 +57,15 @@ urlpatterns = [
     path("relais/", include(relays.staff_patterns)),
     path("e/", include(relays.commitment_phone_patterns)),
     path("r/", include(relays.relay_phone_patterns)),
+    # custody: places of detention, visits, instrument, interviews, recommendations (the NPM)
+    path("garde-a-vue/", include(custody.urlpatterns)),
     # reports: dashboard, partners, donor reports, photos, press releases, activity reports
     path("tableau-de-bord/", include(reports.dashboard_patterns)),
     path("partenaire/", include(reports.funded_patterns)),
     path("rapports/partenaires/", include(reports.donor_patterns)),
+    path("rapports/garde-a-vue/", include(reports.custody_patterns)),
     path("sessions/<uuid:uid>/", include(reports.session_patterns)),
     path("ateliers/<int:pk>/", include(reports.workshop_patterns)),
     path("photos/<uuid:uid>/", include(reports.photo_patterns)),
+    path("garde-a-vue/visites/<uuid:uid>/rapport/", include(reports.visit_report_patterns)),
 ]

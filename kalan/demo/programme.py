@@ -19,7 +19,9 @@ already exists is left as it is, even if someone edited it since.
 
 The Sévaré session's pre-test, post-test and satisfaction survey, with invented answers, are
 loaded by ``kalan.demo.assessments``; the follow-up of both sessions' relays (commitments,
-restitutions, two rounds of calls, departures) by ``kalan.demo.followup``.
+restitutions, two rounds of calls, departures) by ``kalan.demo.followup``; the National
+Preventive Mechanism's custody visits in both regions, before and after the sessions, by
+``kalan.demo.custody``.
 """
 
 from __future__ import annotations
@@ -44,11 +46,13 @@ from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import Role
 from kalan.core.services import organisation_create
 from kalan.demo.assessments import demo_assessments_load
+from kalan.demo.custody import demo_custody_load
 from kalan.demo.followup import demo_followup_load
 from kalan.people.models import Corps, Person, Posting, Rank, Unit
 from kalan.people.services import person_create
 from kalan.plans.models import Axis, StrategicPlan
 from kalan.plans.services import axis_create, partner_create, plan_create
+from kalan.relays.selectors import relays_of
 from kalan.workshops.models import Enrollment, Session, Workshop
 from kalan.workshops.services import (
     attendance_set,
@@ -237,12 +241,17 @@ class DemoAccount:
     @property
     def role_fr(self) -> str:
         with translation.override("fr"):
-            return str(self.role.label).lower()
+            return _lowered(str(self.role.label))
 
     @property
     def role_en(self) -> str:
         with translation.override("en"):
-            return str(self.role.label).lower()
+            return _lowered(str(self.role.label))
+
+
+def _lowered(label: str) -> str:
+    """« Formateur » → « formateur », but « Membre du MNP » keeps its acronym."""
+    return label[:1].lower() + label[1:]
 
 
 # The passwords are printed by the command and written here on purpose: they open a demo, one
@@ -257,6 +266,8 @@ ACCOUNTS = (
     DemoAccount("communication", "Photo-de-Famille-2022", "Communication", Role.COMMUNICATION),
     # The funder's own account: aggregate figures of what EUCAP Sahel Mali funds, no name.
     DemoAccount("partenaire", "Appui-EUCAP-Sahel-2022", "Partenaire", Role.DONOR),
+    # The National Preventive Mechanism's monitor: custody visits, interviews, recommendations.
+    DemoAccount("mnp", "Garde-a-vue-MNP-2022", "Membre du MNP", Role.NPM),
 )
 
 COUNTS = (
@@ -286,6 +297,13 @@ COUNTS = (
     "followup_rounds",
     "followup_calls",
     "followup_answers",
+    # The custody visits of the Ségou and Mopti regions (kalan/demo/custody.py).
+    "custody_places",
+    "custody_visits",
+    "custody_answers",
+    "custody_interviews",
+    "custody_recommendations",
+    "visit_reports",
 )
 
 
@@ -404,6 +422,19 @@ def _load(*, result: DemoResult) -> None:
         monitor=accounts[Role.MONITORING],
         created=created,
     )
+    # The NPM's visits to the custody cells of both regions, before and after the sessions.
+    demo_custody_load(
+        units=units,
+        trained=_trained_units(list(sessions.values())),
+        monitor=accounts[Role.NPM],
+        created=created,
+    )
+
+
+def _trained_units(sessions: list[Session]) -> set[int]:
+    """The units where the sessions' relays serve (their unit, as the demo posts them)."""
+    relays = relays_of(sessions=Session.objects.filter(pk__in=[s.pk for s in sessions]))
+    return set(relays.exclude(person__unit=None).values_list("person__unit_id", flat=True))
 
 
 def _trainer_assign(*, session: Session, trainer: User) -> None:

@@ -5,7 +5,8 @@ and objectives, the sessions, who was trained (by sex, corps, rank group and reg
 what was learned (pre/post tests by objective), satisfaction, facilitators, budget, photos, the
 observations and recommendations people write (``ActivityReport``), and what the trained
 officers did afterwards as relays (``figures_followup``: commitments, rounds, restitutions,
-persons reached as two bounds, practices).
+persons reached as two bounds, practices), and what the custody visits found in the units where
+they serve against the others, by theme (``figures_custody``: aggregates, no unit named).
 
 Every figure is read from ``kalan.reports.figures``, the same functions the donor report, the
 dashboard and the press release use; this module only puts them into words. It is an internal
@@ -32,7 +33,7 @@ from kalan.assessments.selectors import (
 from kalan.core.formats import date_range, days, money, number, percent
 from kalan.core.models import Organisation
 from kalan.core.selectors import organisation_current
-from kalan.reports import charts, figures, figures_followup
+from kalan.reports import charts, figures, figures_custody, figures_followup
 from kalan.reports.compose import (
     Bullets,
     Facts,
@@ -45,6 +46,7 @@ from kalan.reports.compose import (
     docx_render,
     pdf_render,
 )
+from kalan.reports.evidence_text import evidence_blocks
 from kalan.reports.models import ActivityReport, Photo
 from kalan.workshops.models import Enrollment, Session, Workshop
 
@@ -75,6 +77,7 @@ class ActivityFacts:
     satisfaction: figures.Satisfaction
     budget: figures.Budget
     followup: figures_followup.FollowUp
+    custody: figures_custody.Evidence
     facilitators: list[FacilitatorLine]
     photos: list[Photo]
     written: ActivityReport | None
@@ -138,6 +141,7 @@ def activity_facts(*, workshop: Workshop, language: str) -> ActivityFacts:
         satisfaction=figures.satisfaction(scope=scope),
         budget=figures.budget(scope=scope),
         followup=figures_followup.followup(scope=scope),
+        custody=figures_custody.evidence(scope=scope),
         facilitators=[
             FacilitatorLine(name=name, sessions=where) for name, where in facilitators.values()
         ],
@@ -187,6 +191,8 @@ def activity_report(*, facts: ActivityFacts) -> Report:
     _observations(report, facts)
     report.add(Heading(_("10. Suivi des relais : ce que les personnes formées ont fait")))
     report.add(*followup_blocks(facts.followup))
+    report.add(Heading(_("11. Garde à vue : ce que constatent les visites des unités")))
+    report.add(*evidence_blocks(facts.custody))
     report.add(
         Heading(_("Définitions"), level=2),
         Para(definitions() + " " + figures_followup.followup_definitions(), small=True),

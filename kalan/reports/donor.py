@@ -6,7 +6,9 @@ and in total the standard indicators (``Indicator``): persons trained, distinct 
 person-days, by sex, corps and region; the attendance rate, Hake's gain (class averages) and the
 mean individual normalised gain; the share passing the post-test and satisfaction; the
 partner's funds against the allowances paid; the follow-up of the relays (response rate,
-restitution within 3 months, persons reached as two bounds, practice changes reported).
+restitution within 3 months, persons reached as two bounds, practice changes reported); and
+the custody visits of the units where the trained officers serve against the others, by theme
+(``figures_custody``: never a unit's name, never a cell that a single place makes).
 Each indicator is printed with its target when the workshop has one (``Target``).
 
 A partner sees aggregates only: no name of a person (participant or facilitator) is ever read
@@ -33,7 +35,7 @@ from kalan.core.formats import date_range, date_short, days, money, number, perc
 from kalan.core.models import Organisation, Partner
 from kalan.core.render.spreadsheets import spreadsheet_safe
 from kalan.core.selectors import organisation_current
-from kalan.reports import charts, figures, figures_followup
+from kalan.reports import charts, figures, figures_custody, figures_followup
 from kalan.reports.activity import breakdown_table, corps_chart, definitions, followup_blocks
 from kalan.reports.compose import (
     Heading,
@@ -45,6 +47,7 @@ from kalan.reports.compose import (
     docx_render,
     pdf_render,
 )
+from kalan.reports.evidence_text import evidence_blocks, evidence_sheet_rows
 from kalan.reports.models import DonorReport, Indicator, Target
 from kalan.reports.templatetags.press_text import at_the, capfirst_the
 from kalan.workshops.models import Session, Workshop
@@ -83,6 +86,7 @@ class DonorFacts:
     workshops: list[FundedWorkshop]
     total: Figures
     narrative: DonorReport | None
+    custody: figures_custody.Evidence | None = None  # the custody visits, by theme
     made_on: dt.date = field(default_factory=timezone.localdate)
 
 
@@ -155,6 +159,7 @@ def donor_facts(
         narrative=DonorReport.objects.filter(
             partner=partner, start=start, end=end, language=language
         ).first(),
+        custody=figures_custody.evidence(scope=scope, today=today),
     )
 
 
@@ -344,6 +349,11 @@ def donor_xlsx(facts: DonorFacts) -> bytes:
     groups.append((_("Total"), facts.total, {}))
     _indicator_sheet(book, facts, groups)
     _breakdown_sheets(book, groups)
+    if facts.custody is not None:
+        head, rows = evidence_sheet_rows(facts.custody)
+        sheet = _sheet(book, _("Garde à vue"), head, [34, 34, 12, 12, 12, 12, 12, 10, 34])
+        for line in rows:
+            sheet.append([_text(value) if isinstance(value, str) else value for value in line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -504,6 +514,11 @@ def _add_synthesis(report: Report, facts: DonorFacts) -> None:
         Heading(_("Suivi des relais : ce que les personnes formées ont fait"), level=2),
         *followup_blocks(facts.total.followup, with_workshop=True),
     )
+    if facts.custody is not None:
+        report.add(
+            Heading(_("Garde à vue : ce que constatent les visites des unités"), level=2),
+            *evidence_blocks(facts.custody),
+        )
 
 
 def _add_tests_chart(report: Report, facts: DonorFacts) -> None:

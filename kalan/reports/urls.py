@@ -1,17 +1,19 @@
 """Reports' URLs: the dashboard, the funded partner's overview, donor reports, a session's
-photos and press releases, a workshop's press releases, activity report and targets. One list
-per prefix; ``kalan/urls.py`` includes each under its prefix (the home page, at the root, is
-the one route it declares itself)."""
+photos and press releases, a workshop's press releases, activity report and targets, a custody
+visit's report. One list per prefix; ``kalan/urls.py`` includes each under its prefix (the home
+page, at the root, is the one route it declares itself)."""
 
 from django.urls import URLPattern, path, re_path
 
 from kalan.reports import (
     views_dashboard,
+    views_evidence,
     views_followup,
     views_funded,
     views_photos,
     views_press,
     views_reports,
+    views_visit_report,
 )
 
 # tableau-de-bord/
@@ -38,6 +40,11 @@ donor_patterns: list[URLPattern] = [
         views_reports.donor_report_download,
         name="donor_report_download",
     ),
+]
+
+# rapports/garde-a-vue/: the evidence of change from the custody visits (aggregates only).
+custody_patterns: list[URLPattern] = [
+    path("", views_evidence.custody_evidence, name="custody_evidence"),
 ]
 
 # sessions/<uuid:uid>/: every view gets the session's ``uid``. Press releases are in French
@@ -94,6 +101,14 @@ workshop_patterns: list[URLPattern] = [
     ),
     path("cibles/", views_reports.workshop_targets, name="workshop_targets"),
     path("chiffres-du-suivi/", views_followup.workshop_followup, name="workshop_followup_figures"),
+]
+
+# garde-a-vue/visites/<uuid:uid>/rapport/: the report of a custody visit (``uid``: the visit's).
+visit_report_patterns: list[URLPattern] = [
+    path("", views_visit_report.visit_report, name="visit_report"),
+    path("rediger/", views_visit_report.visit_report_redraft_view, name="visit_report_redraft"),
+    path("rapport.docx", views_visit_report.visit_report_docx_view, name="visit_report_docx"),
+    path("rapport.pdf", views_visit_report.visit_report_pdf_view, name="visit_report_pdf"),
 ]
 
 # photos/<uuid:uid>/: every view gets the photo's ``uid``; its files are served after a

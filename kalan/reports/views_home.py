@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kalan.core.roles import any_user, sees_assigned_sessions_only
+from kalan.custody.selectors import visits_planned
 from kalan.reports.figures import Participation, Scope, participation
 from kalan.workshops import selectors
 
@@ -20,6 +21,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "current": selectors.sessions_current_and_coming(user=request.user),
             "recent": selectors.sessions_recent(user=request.user),
             "headline": _headline(request),
+            # The NPM's members open the custody pages from here (a few planned visits shown).
+            "custody_planned": (
+                list(visits_planned()[:5]) if request.user.has_perm("kalan.view_custody") else []
+            ),
         },
     )
 

@@ -50,6 +50,7 @@ ROLES = {
     "finances": Role.FINANCE,
     "communication": Role.COMMUNICATION,
     "partenaire": Role.DONOR,
+    "mnp": Role.NPM,
 }
 ACCOUNT_LINE = re.compile(r"^Compte de démonstration : (\S+) / (\S+)", re.MULTILINE)
 

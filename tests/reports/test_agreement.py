@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import docx
 import pytest
@@ -351,3 +352,127 @@ def test_every_document_says_the_same_follow_up(demo: Demo) -> None:
     assert [(link.restitution, link.practice, link.due) for link in chain] == [
         (found.restitution_share, found.practice_change_share, found.due)
     ]
+
+
+# --- the evidence of change (kalan.reports.figures_custody) -------------------------------------
+
+CELL = re.compile(r"(\d+) / (\d+) : ([\d,]+) % \(IC 95 % : ([\d,]+)–([\d,]+) %\)")
+
+
+def _evidence_tables(data: bytes) -> dict[str, list[list[str]]]:
+    """The evidence's tables of a Word report, by theme: the comparison's row then the
+    difference-in-differences' (plain spaces)."""
+    found: dict[str, list[list[str]]] = {}
+    for table in docx.Document(io.BytesIO(data)).tables:
+        cells = [[re.sub(r"\s", " ", cell.text) for cell in row.cells] for row in table.rows]
+        if cells and cells[0][0] == "Thème":
+            for row in cells[1:]:
+                found.setdefault(row[0], []).append(row[1:])
+    return found
+
+
+def _said_cell(text: str) -> tuple[int, int, float, float, float] | str:
+    matched = CELL.fullmatch(text)
+    if not matched:
+        return text
+    k, n, share, low, high = matched.groups()
+    return int(k), int(n), _number(share), _number(low), _number(high)
+
+
+def _expected_cell(cell: Any) -> tuple[int, int, float, float, float] | str:
+    from kalan.reports.figures_custody import TOO_FEW
+
+    if not cell.enough:
+        return str(TOO_FEW)
+    if cell.one_place:
+        return "un seul lieu : non publié"
+    low, high = cell.interval
+    return (
+        cell.compliant,
+        cell.answers,
+        round(100 * cell.share, 1),
+        round(100 * low, 1),
+        round(100 * high, 1),
+    )
+
+
+def _expected_gap(value: float | None, *cells: Any) -> str | float:
+    from kalan.reports.figures_custody import TOO_FEW
+
+    if value is None or not all(cell.enough for cell in cells):
+        return str(TOO_FEW)
+    return round(value, 1)
+
+
+def _said_gap(text: str) -> str | float:
+    matched = re.fullmatch(r"([+−]?)([\d,]+) pts", text)
+    if not matched:
+        return text
+    return (-1 if matched[1] == "−" else 1) * _number(matched[2])
+
+
+def _check_report(data: bytes, found: Any) -> None:
+    tables = _evidence_tables(data)
+    assert found.themes and found.did_themes
+    for row, did in zip(found.themes, found.did_themes, strict=True):
+        comparison, changes = tables[row.line.label]
+        assert [_said_cell(text) for text in comparison[:2]] == [
+            _expected_cell(row.trained),
+            _expected_cell(row.others),
+        ], row.line.label
+        assert _said_gap(comparison[2]) == _expected_gap(row.difference, row.trained, row.others)
+        cells = [did.trained_before, did.trained_after, did.others_before, did.others_after]
+        assert [_said_cell(text) for text in changes[:4]] == [_expected_cell(c) for c in cells]
+        assert _said_gap(changes[4]) == _expected_gap(did.did, *cells)
+
+
+def test_every_document_says_the_same_evidence_of_change(demo: Demo) -> None:
+    from kalan.custody.models import DetentionPlace
+    from kalan.reports.figures_custody import evidence
+
+    workshop = evidence(scope=figures.Scope(workshop_id=demo.workshop.pk))
+    # The demo shows both a difference and a cell with too few visits to conclude.
+    assert any(row.difference is not None for row in workshop.themes)
+    assert any(row.did is not None for row in workshop.did_themes)
+    activity = activity_document(workshop=demo.workshop, language="fr", fmt="docx")
+    _check_report(activity, workshop)
+    said = [text for rows in _evidence_tables(activity).values() for row in rows for text in row]
+    assert "pas assez de visites pour conclure" in said
+
+    partner = evidence(scope=figures.Scope(partner_id=demo.partner.pk, **PERIOD))
+    narrative = donor_document(partner=demo.partner, language="fr", fmt="docx", **PERIOD)
+    _check_report(narrative, partner)
+    data = donor_document(partner=demo.partner, language="fr", fmt="xlsx", **PERIOD)
+    sheet = list(load_workbook(io.BytesIO(data))["Garde à vue"].iter_rows(values_only=True))
+    by_theme = {
+        (row[1], row[2]): row[3:] for row in sheet[1:] if row[0] == "Avec ou sans officier formé"
+    }
+    for row in partner.themes:
+        for group, cell in (
+            ("avec un officier formé", row.trained),
+            ("autres visites", row.others),
+        ):
+            answers, compliant, share, low, high, note = by_theme[(row.line.label, group)]
+            expected = _expected_cell(cell)
+            if isinstance(expected, str):
+                assert (answers, share, note) == (None, None, expected)
+            else:
+                assert (compliant, answers) == expected[:2]
+                assert [round(v, 1) for v in (share, low, high)] == list(expected[2:])
+        gap_line = by_theme[(row.line.label, "écart (points)")]
+        said_gap = gap_line[5] if gap_line[2] is None else round(gap_line[2], 1)
+        assert said_gap == _expected_gap(row.difference, row.trained, row.others)
+    # Never a unit's name in what leaves for a partner or about a workshop.
+    texts = [
+        "\n".join(p.text for p in docx.Document(io.BytesIO(doc)).paragraphs)
+        + " ".join(
+            c.text for t in docx.Document(io.BytesIO(doc)).tables for r in t.rows for c in r.cells
+        )
+        for doc in (activity, narrative)
+    ]
+    names = set(DetentionPlace.objects.values_list("name", flat=True)) | set(
+        DetentionPlace.objects.filter(unit__isnull=False).values_list("unit__name", flat=True)
+    )
+    assert names
+    for text in texts:
+        assert not [name for name in names if name in text]

@@ -146,7 +146,15 @@ def test_breakdown_sheets_split_the_persons_by_sex_corps_and_region(
     book = load_workbook(
         io.BytesIO(download(client_for(programme_officer), "xlsx", programme.eucap))
     )
-    assert book.sheetnames == ["Rapport", "Indicateurs", "Sexe", "Corps", "Région", "Grade"]
+    assert book.sheetnames == [
+        "Rapport",
+        "Indicateurs",
+        "Sexe",
+        "Corps",
+        "Région",
+        "Grade",
+        "Garde à vue",
+    ]
     sexes = list(book["Sexe"].iter_rows(values_only=True))
     assert sexes[1:] == [(programme.workshop.title, 1, 2, 3), ("Total", 1, 2, 3)]
     corps = list(book["Corps"].iter_rows(values_only=True))

@@ -8,6 +8,7 @@ here, and so checked.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from django.urls import reverse
 from PIL import Image
 
 from kalan.core.models import Partner, User
+from kalan.custody.models import DetentionPlace, Visit
 from kalan.reports.models import Photo
 from kalan.reports.photos import photos_upload
 from tests.security.routes import routes
@@ -36,11 +38,20 @@ def photo_of(programme: Programme) -> Photo:
     return photo
 
 
+def visit_of(programme: Programme) -> Visit:
+    """A custody visit in the session's town, whose report is downloaded."""
+    place = DetentionPlace.objects.create(
+        name="Chambre de sûreté", kind="brigade", locality=programme.session.place
+    )
+    return Visit.objects.create(place=place, kind="announced", visited_on=dt.date(2023, 2, 14))
+
+
 def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]:
     """Every download, by route name: one address a format, naming the programme's records."""
     session, workshop = {"uid": programme.session.uid}, {"pk": programme.workshop.pk}
     donor = f"?partenaire={funder.pk}&du=2022-01-01&au=2022-12-31&langue=fr"
     photo = photo_of(programme)
+    visit = {"uid": visit_of(programme).uid}
     simple = {
         "certificates_download": session,
         "certificate_download": {"uid": programme.certificate.uid},
@@ -60,6 +71,8 @@ def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]
         "workshop_press_docx": {**workshop, "language": "fr"},
         "workshop_press_pdf": {**workshop, "language": "fr"},
         "commitment_forms_pdf": session,
+        "visit_report_docx": visit,
+        "visit_report_pdf": visit,
     }
     urls = {name: [reverse(name, kwargs=kwargs)] for name, kwargs in simple.items()}
     by_format = {

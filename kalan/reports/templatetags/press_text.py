@@ -27,17 +27,17 @@ register = template.Library()
 # First words of names, by the article French gives them.
 # fmt: off
 FEMININE = frozenset({
-    "agence", "ambassade", "association", "auberge", "banque", "case", "cellule", "chambre",
-    "commission", "coopération", "coordination", "délégation", "direction", "école",
+    "agence", "ambassade", "association", "auberge", "banque", "brigade", "case", "cellule",
+    "chambre", "commission", "coopération", "coordination", "délégation", "direction", "école",
     "fédération", "fondation", "garde", "gendarmerie", "maison", "mairie", "mission",
     "organisation", "police", "préfecture", "protection", "représentation", "résidence",
     "salle", "union", "université",
 })
 MASCULINE = frozenset({
-    "auditorium", "bureau", "camp", "campus", "centre", "comité", "conseil", "département",
-    "espace", "fonds", "gouvernement", "gouvernorat", "haut-commissariat", "hôtel", "hotel",
-    "institut", "ministère", "office", "palais", "programme", "projet", "royaume",
-    "secrétariat", "service", "siège",
+    "auditorium", "bureau", "camp", "campus", "centre", "comité", "commissariat", "conseil",
+    "département", "espace", "fonds", "gouvernement", "gouvernorat", "haut-commissariat",
+    "hôtel", "hotel", "institut", "ministère", "office", "palais", "poste", "programme",
+    "projet", "royaume", "secrétariat", "service", "siège",
 })
 PLURAL = frozenset({
     "nations", "états-unis", "pays-bas", "forces",
