@@ -53,10 +53,21 @@ from kalan.assessments.models import Test as AssessmentTest
 from kalan.certificates import services as certificates
 from kalan.certificates.models import Certificate
 from kalan.core.models import Organisation, Partner, User
+from kalan.custody.models import (
+    DetentionPlace,
+    InstrumentItem,
+    Interview,
+    ItemAnswer,
+    Recommendation,
+    RecommendationResponse,
+    Visit,
+    VisitPhoto,
+)
+from kalan.custody.services_visits import visit_photo_add
 from kalan.finance.models import PaymentStatement
 from kalan.finance.statements import statement_issue
 from kalan.people import merge
-from kalan.people.models import Person, PersonMerge, ReferenceAlias
+from kalan.people.models import Person, PersonMerge, ReferenceAlias, Unit
 from kalan.plans.models import Axis
 from kalan.relays.bank import followup_bank_load
 from kalan.relays.models import Respondent, Restitution, Round, Source
@@ -88,12 +99,15 @@ USERS = (
     "finance_officer",
     "communication_officer",
     "donor_viewer",
+    "npm_monitor",
     "outsider",
 )
 TRAINER = USERS.index("trainer")
 DONOR = USERS.index("donor_viewer")
 # Roles that must never read a participant's phone, on any page they may open.
-NO_CONTACTS = ("finance_officer", "communication_officer", "donor_viewer")
+NO_CONTACTS = ("finance_officer", "communication_officer", "donor_viewer", "npm_monitor")
+# The only roles that may read what a person in custody told the monitors.
+READS_INTERVIEWS = ("administrator", "npm_monitor")
 # The period of the reports to partners: the year of both sessions.
 YEAR_START, YEAR_END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
 
@@ -122,7 +136,49 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Custody:
+    """A visit of the NPM's team to the custody of the Sévaré participant's unit, with a record
+    of each kind the custody pages name."""
+
+    place: DetentionPlace
+    visit: Visit  # done, its instrument answered in part
+    interview: Interview
+    recommendation: Recommendation  # to the unit, with one response
+
+
+def _custody(*, unit: Unit, monitor: User) -> Custody:
+    detention = DetentionPlace.objects.create(
+        unit=unit, name=f"Chambre de sûreté — {unit.name}", kind="brigade", locality=unit.place
+    )
+    visit = Visit.objects.create(
+        place=detention,
+        kind=Visit.Kind.UNANNOUNCED,
+        status=Visit.Status.DONE,
+        visited_on=dt.date(2023, 2, 14),
+        held_men=3,
+        created_by=monitor,
+    )
+    visit.team.add(monitor)
+    item = InstrumentItem.objects.get(key="register_kept")
+    ItemAnswer.objects.create(visit=visit, item=item, value="yes")
+    interview = Interview.objects.create(
+        visit=visit, code="MX-01", consent=True, notes=INTERVIEW_NOTE, recorded_by=monitor
+    )
+    recommendation = Recommendation.objects.create(
+        visit=visit, unit=unit, text="Tenir le registre à jour.", priority="high"
+    )
+    RecommendationResponse.objects.create(
+        recommendation=recommendation,
+        received_on=dt.date(2023, 3, 1),
+        respondent="Le commandant de brigade",
+        text="Registre ouvert.",
+    )
+    return Custody(place=detention, visit=visit, interview=interview, recommendation=recommendation)
+
+
+@dataclass(frozen=True)
 class World:
+    custody: Custody
     sevare: Site  # assigned to the trainer, its workshop funded by the donor's partner
     segou: Site  # another workshop's session, assigned to nobody
     axis: Axis
@@ -237,6 +293,7 @@ def world(
     finance_officer: User,
     communication_officer: User,
     donor_viewer: User,
+    npm_monitor: User,
     outsider: User,
 ) -> World:
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -286,7 +343,9 @@ def world(
             conclusions="À poursuivre.",
             by=programme_officer,
         )
+    custody = _custody(unit=sevare.participant.person.unit, monitor=npm_monitor)
     return World(
+        custody=custody,
         sevare=sevare,
         segou=segou,
         axis=workshop.axis,
@@ -495,35 +554,67 @@ def _pair(world: World) -> dict[str, object]:
     return {"kept_uid": world.first.uid, "merged_uid": world.second.uid}
 
 
+def _recommendation(world: World) -> dict[str, object]:
+    return {"uid": world.custody.recommendation.uid}
+
+
+def _detention(world: World) -> dict[str, object]:
+    return {"uid": world.custody.place.uid}
+
+
+def _visit(world: World) -> dict[str, object]:
+    return {"uid": world.custody.visit.uid}
+
+
+def _visit_photo(world: World) -> dict[str, object]:
+    """The visit's photo of a cell, made again when a permitted POST deleted it."""
+    photo = VisitPhoto.objects.filter(visit=world.custody.visit).first()
+    if photo is None:
+        photo = visit_photo_add(
+            visit=world.custody.visit,
+            image=_jpeg("cellule.jpg"),
+            caption="Cellule",
+            places_only=True,
+            by=None,
+        )
+    return {"uid": photo.uid}
+
+
 def _dismissed_pair(world: World) -> dict[str, object]:
     return {"first_uid": world.first.uid, "second_uid": world.second.uid}
 
 
 RESTITUTION_NOTE = "Restitution de la matrice des rôles."
+# What a person in custody told the monitors: no page of another role may show it.
+INTERVIEW_NOTE = "Propos recueillis en privé, matrice des rôles."
 
 # Statements in the order of USERS: administrator, programme officer, trainer, monitoring,
-# finance, communication, donor viewer, outsider.
-STAFF = "200 200 200 200 200 200 403 403"  # view_programme
-CHANGE = "200 200 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank
-RUN = "200 200 200 403 403 403 403 403"  # run_tests, print_documents
-READ_TESTS = "200 200 200 200 403 403 403 403"  # view_results, view_bank, view_certificates
-PERSONS = "200 200 403 200 403 403 403 403"  # view_persons, export_persons
-STATEMENTS = "200 200 403 200 200 403 403 403"  # view_statements
-POST_ONLY = "405 405 405 405 405 405 405 405"
-EVERYONE = "200 200 200 200 200 200 200 200"  # any_user: one's own account
-ADMIN = "200 403 403 403 403 403 403 403"  # manage_users, view_audit, manage_organisation
+# finance, communication, donor viewer, NPM monitor, outsider.
+STAFF = "200 200 200 200 200 200 403 403 403"  # view_programme
+CHANGE = "200 200 403 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank
+RUN = "200 200 200 403 403 403 403 403 403"  # run_tests, print_documents
+READ_TESTS = "200 200 200 200 403 403 403 403 403"  # view_results, view_bank, view_certificates
+PERSONS = "200 200 403 200 403 403 403 403 403"  # view_persons, export_persons
+STATEMENTS = "200 200 403 200 200 403 403 403 403"  # view_statements
+POST_ONLY = "405 405 405 405 405 405 405 405 405"
+EVERYONE = "200 200 200 200 200 200 200 200 200"  # any_user: one's own account
+ADMIN = "200 403 403 403 403 403 403 403 403"  # manage_users, view_audit, manage_organisation
 # Two-factor is offered to a role, not granted as a capability (kalan.core.two_factor).
-OFFERED = "200 200 403 403 403 403 403 403"
-PHOTOS = "200 200 403 403 403 200 403 403"  # manage_photos, write_press
-RELAYS = "200 200 200 200 403 403 403 403"  # view_relays
-RESTITUTIONS = "200 200 403 200 403 403 403 403"  # record_restitutions
+OFFERED = "200 200 403 403 403 403 403 200 403"
+PHOTOS = "200 200 403 403 403 200 403 403 403"  # manage_photos, write_press
+RELAYS = "200 200 200 200 403 403 403 403 403"  # view_relays
+RESTITUTIONS = "200 200 403 200 403 403 403 403 403"  # record_restitutions
+CUSTODY = "200 200 403 200 403 403 403 200 403"  # view_custody
+VISITS = "200 403 403 403 403 403 403 200 403"  # record_visits
+VISITS_POST_ONLY = "405 403 403 403 403 403 403 405 403"  # record_visits, checked before the method
+INTERVIEWS = "200 403 403 403 403 403 403 200 403"  # view_interviews
 # run_followup, checked before the method: 403 for the others, 405 for those who may POST.
-RUN_FOLLOWUP_POST_ONLY = "405 405 403 405 403 403 403 403"
-PHOTO_FILES = "200 200 200 200 403 200 403 403"  # the above, write_reports, run_tests
-DASHBOARD = "200 200 403 200 403 200 403 403"  # view_dashboard
-REPORTS = "200 200 403 200 403 403 403 403"  # write_reports
+RUN_FOLLOWUP_POST_ONLY = "405 405 403 405 403 403 403 403 403"
+PHOTO_FILES = "200 200 200 200 403 200 403 403 403"  # the above, write_reports, run_tests
+DASHBOARD = "200 200 403 200 403 200 403 403 403"  # view_dashboard
+REPORTS = "200 200 403 200 403 403 403 403 403"  # write_reports
 # write_reports, or view_funded for the report to the donor viewer's own partner (``partners``).
-DONOR_REPORTS = "200 200 403 200 403 403 200 403"
+DONOR_REPORTS = "200 200 403 200 403 403 200 403 403"
 
 REFERENCE_GET: list[Row] = [
     *row("corps_list", CHANGE),
@@ -553,11 +644,11 @@ REFERENCE_GET: list[Row] = [
 
 
 GET: list[Row] = [
-    *row("login", "302 302 302 302 302 302 302 302"),  # signed in already: to the home page
+    *row("login", "302 302 302 302 302 302 302 302 302"),  # signed in already: to the home page
     *row("logout", POST_ONLY),
-    *row("set_language", "302 302 302 302 302 302 302 302"),
-    *row("home", "200 200 200 200 200 200 302 200"),  # the donor's home is /partenaire/
-    *row("funded_overview", "403 403 403 403 403 403 200 403"),
+    *row("set_language", "302 302 302 302 302 302 302 302 302"),
+    *row("home", "200 200 200 200 200 200 302 200 200"),  # the donor's home is /partenaire/
+    *row("funded_overview", "403 403 403 403 403 403 200 403 403"),
     *row("organisation_settings", ADMIN),
     *row("audit_list", ADMIN),
     *row("audit_export", ADMIN),
@@ -566,17 +657,17 @@ GET: list[Row] = [
     *row("user_edit", ADMIN, _user),
     *row("user_password", ADMIN, _user),
     # The capability is checked before the method: 403 for the others, 405 for the administrator.
-    *row("user_sessions_end", "405 403 403 403 403 403 403 403", _user),
+    *row("user_sessions_end", "405 403 403 403 403 403 403 403 403", _user),
     *row("account", EVERYONE),
     *row("account_sessions_end", POST_ONLY),
     *row("two_factor", OFFERED),
     # The role is checked before the method, as above.
-    *row("two_factor_enable", "405 405 403 403 403 403 403 403"),
-    *row("two_factor_confirm", "405 405 403 403 403 403 403 403"),
-    *row("two_factor_cancel", "405 405 403 403 403 403 403 403"),
-    *row("two_factor_disable", "405 405 403 403 403 403 403 403"),
+    *row("two_factor_enable", "405 405 403 403 403 403 403 405 403"),
+    *row("two_factor_confirm", "405 405 403 403 403 403 403 405 403"),
+    *row("two_factor_cancel", "405 405 403 403 403 403 403 405 403"),
+    *row("two_factor_disable", "405 405 403 403 403 403 403 405 403"),
     # No one here has two-factor on: nothing to verify, on to the home page.
-    *row("two_factor_verify", "302 302 302 302 302 302 302 302"),
+    *row("two_factor_verify", "302 302 302 302 302 302 302 302 302"),
     *row("dashboard", DASHBOARD),
     *row("dashboard_download", DASHBOARD, lambda w: {"chart": "participants", "fmt": "csv"}),
     *row("dashboard_download", DASHBOARD, lambda w: {"chart": "regions", "fmt": "xlsx"}),
@@ -600,7 +691,7 @@ GET: list[Row] = [
     ),
     *both("import_upload", CHANGE, _session),
     *row("import_preview", CHANGE, lambda w: {"uid": w.batch.uid}),
-    *row("import_create", "405 405 403 403 403 403 403 403", lambda w: {"uid": w.batch.uid}),
+    *row("import_create", "405 405 403 403 403 403 403 403 403", lambda w: {"uid": w.batch.uid}),
     *row("person_list", PERSONS),
     *row("person_detail", PERSONS, lambda w: {"uid": w.sevare.participant.person.uid}),
     *row("person_export", PERSONS, lambda w: {"fmt": "csv"}),
@@ -637,7 +728,7 @@ GET: list[Row] = [
     *both("session_attendance_docx", RUN, _session),
     # Commitments (relays): view_relays reads them; enter_commitments (or print_documents for
     # the paper forms) writes them.
-    *both("session_commitments", "200 200 200 200 403 403 403 403", _session),
+    *both("session_commitments", "200 200 200 200 403 403 403 403 403", _session),
     *both("commitment_enter", RUN, lambda s, w: {"uid": s.session.uid, "pk": s.participant.pk}),
     *both("commitment_forms_pdf", RUN, _session),
     *both("commitment_window", POST_ONLY, _session),
@@ -705,18 +796,76 @@ GET: list[Row] = [
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "xlsx"}),
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "docx"}),
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "pdf"}),
+    # Anonymous interviews (custody): view_interviews only, never programme nor monitoring.
+    *row("interview_create", INTERVIEWS, lambda w: {"uid": w.custody.visit.uid}),
+    *row("interview", INTERVIEWS, lambda w: {"uid": w.custody.interview.uid}),
+    *row("interview_edit", INTERVIEWS, lambda w: {"uid": w.custody.interview.uid}),
+    # Recommendations (custody): view_custody reads them, record_visits writes them.
+    *row("recommendations", CUSTODY),
+    *row("recommendation", CUSTODY, _recommendation),
+    *row("recommendation_create", VISITS, lambda w: {"uid": w.custody.visit.uid}),
+    *row("recommendation_edit", VISITS, _recommendation),
+    *row("recommendation_response", POST_ONLY, _recommendation),
+    *row("recommendation_status", POST_ONLY, _recommendation),
+    *row("recommendation_check", POST_ONLY, _recommendation),
+    # The report of a visit: view_custody reads and downloads it, record_visits edits it.
+    *row("visit_report", CUSTODY, lambda w: {"uid": w.custody.visit.uid}),
+    *row("visit_report_redraft", VISITS, lambda w: {"uid": w.custody.visit.uid}),
+    *row("visit_report_docx", CUSTODY, lambda w: {"uid": w.custody.visit.uid}),
+    *row("visit_report_pdf", CUSTODY, lambda w: {"uid": w.custody.visit.uid}),
+    # The evidence of change (aggregates of the visits): view_custody.
+    *row("custody_evidence", CUSTODY),
+    # Places of detention, visits, the grid, photos: view_custody reads, record_visits writes.
+    *row("custody_index", CUSTODY),
+    *row("detention_places", CUSTODY),
+    *row("detention_place", CUSTODY, _detention),
+    *row("detention_place_create", VISITS),
+    *row("detention_place_edit", VISITS, _detention),
+    *row("detention_places_from_units", VISITS_POST_ONLY),
+    *row("visits", CUSTODY),
+    *row("visit", CUSTODY, _visit),
+    *row("visit_create", VISITS),
+    *row("visit_edit", VISITS, _visit),
+    *row("visit_instrument", VISITS, _visit),
+    *row("visit_photos", VISITS_POST_ONLY, _visit),
+    *row("visit_photo", CUSTODY, _visit_photo),
+    *row("visit_photo_delete", VISITS_POST_ONLY, _visit_photo),
     *REFERENCE_GET,
 ]
 
-BY_CHANGE = "- - 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank, certify
-BY_RUN = "- - - 403 403 403 403 403"  # run_tests, mark_attendance
-BY_ADMIN = "- 403 403 403 403 403 403 403"  # manage_users, manage_organisation
-BY_OFFERED = "- - 403 403 403 403 403 403"  # two-factor: administrators, programme officers
-BY_PHOTOS = "- - 403 403 403 - 403 403"  # manage_photos, write_press
-BY_RESTITUTIONS = "- - 403 - 403 403 403 403"  # record_restitutions
-BY_REPORTS = "- - 403 - 403 403 403 403"  # write_reports: never the donor viewer
-BY_ANYONE = "- - - - - - - -"  # one's own account: nobody refused
+BY_CHANGE = (
+    "- - 403 403 403 403 403 403 403"  # change_programme, enroll, merge, change_bank, certify
+)
+BY_RUN = "- - - 403 403 403 403 403 403"  # run_tests, mark_attendance
+BY_ADMIN = "- 403 403 403 403 403 403 403 403"  # manage_users, manage_organisation
+BY_OFFERED = "- - 403 403 403 403 403 - 403"  # two-factor: administrators, programme officers, NPM
+BY_PHOTOS = "- - 403 403 403 - 403 403 403"  # manage_photos, write_press
+BY_RESTITUTIONS = "- - 403 - 403 403 403 403 403"  # record_restitutions
+BY_REPORTS = "- - 403 - 403 403 403 403 403"  # write_reports: never the donor viewer
+BY_ANYONE = "- - - - - - - - -"  # one's own account: nobody refused
+BY_VISITS_B = "- 403 403 403 403 403 403 - 403"  # record_visits, view_interviews
 PASSWORD = "Mopti-Sévaré-2022-solide"
+
+
+def _detention_form(world: World) -> dict[str, object]:
+    return {"name": "Autre nom", "kind": "brigade", "locality": world.custody.place.locality_id}
+
+
+def _visit_form(world: World) -> dict[str, object]:
+    return {
+        "place": world.custody.place.pk,
+        "kind": "announced",
+        "status": "done",
+        "visited_on": "15/02/2023",
+    }
+
+
+def _interview_form(world: World) -> dict[str, object]:
+    return {"code": "MX-02", "consent": "on", "notes": "Autres propos."}
+
+
+def _recommendation_form(world: World) -> dict[str, object]:
+    return {"text": "Autre recommandation.", "authority": "Préfet", "priority": "low"}
 
 
 def _caption(site: Site, world: World) -> dict[str, object]:
@@ -824,7 +973,7 @@ POST: list[Row] = [
     *row("two_factor_disable", BY_OFFERED, data=lambda w: {"code": "123456"}),
     *row("two_factor_verify", BY_ANYONE),
     # Programme and M&E read the statements; issuing one is finance's (and the administrator's).
-    *both("session_statements", "- 403 403 403 - 403 403 403", _session),
+    *both("session_statements", "- 403 403 403 - 403 403 403 403", _session),
     *both("certificates_issue", BY_CHANGE, _session, lambda s, w: {"language": "fr"}),
     *both("commitment_window", BY_RUN, _session, lambda s, w: {"action": "open"}),
     *both("restitution_create", BY_RESTITUTIONS, _relay, _restitution_form),
@@ -893,6 +1042,67 @@ POST: list[Row] = [
     *row("plan_create", BY_CHANGE, data=lambda w: {"title": "Plan", "start_year": "2023"}),
     *row("axis_create", BY_CHANGE, lambda w: {"pk": w.axis.plan_id}, lambda w: {"title": "A"}),
     *row("partner_create", BY_CHANGE, data=lambda w: {"name": "Nouveau partenaire"}),
+    # Custody: interviews (view_interviews) and recommendations (record_visits), the NPM's.
+    *row(
+        "interview_create",
+        BY_VISITS_B,
+        lambda w: {"uid": w.custody.visit.uid},
+        _interview_form,
+    ),
+    *row(
+        "interview_edit",
+        BY_VISITS_B,
+        lambda w: {"uid": w.custody.interview.uid},
+        lambda w: {"code": "MX-01", "notes": "Autres propos."},
+    ),
+    *row(
+        "recommendation_create",
+        BY_VISITS_B,
+        lambda w: {"uid": w.custody.visit.uid},
+        _recommendation_form,
+    ),
+    *row("recommendation_edit", BY_VISITS_B, _recommendation, _recommendation_form),
+    *row(
+        "recommendation_response",
+        BY_VISITS_B,
+        _recommendation,
+        lambda w: {"received_on": "2023-03-02", "respondent": "Préfet", "text": "Reçu."},
+    ),
+    *row(
+        "recommendation_status", BY_VISITS_B, _recommendation, lambda w: {"status": "implemented"}
+    ),
+    *row(
+        "recommendation_check",
+        BY_VISITS_B,
+        _recommendation,
+        lambda w: {"visit": str(w.custody.visit.uid), "finding": "partly"},
+    ),
+    *row(
+        "visit_report",
+        BY_VISITS_B,
+        lambda w: {"uid": w.custody.visit.uid},
+        lambda w: {"title": "Rapport", "body": "Texte.", "signature": ""},
+    ),
+    *row("visit_report_redraft", BY_VISITS_B, lambda w: {"uid": w.custody.visit.uid}),
+    # Places, visits, the grid, photos (record_visits).
+    *row("detention_place_create", BY_VISITS_B, data=_detention_form),
+    *row("detention_place_edit", BY_VISITS_B, _detention, lambda w: _detention_form(w)),
+    *row("detention_places_from_units", BY_VISITS_B),
+    *row("visit_create", BY_VISITS_B, data=_visit_form),
+    *row("visit_edit", BY_VISITS_B, _visit, _visit_form),
+    *row(
+        "visit_instrument",
+        BY_VISITS_B,
+        _visit,
+        lambda w: {"register_examined": "9", "register_over_limit": "1"},
+    ),
+    *row(
+        "visit_photos",
+        BY_VISITS_B,
+        _visit,
+        lambda w: {"image": _jpeg("cour.jpg"), "caption": "Cour", "places_only": "on"},
+    ),
+    *row("visit_photo_delete", BY_VISITS_B, _visit_photo),
 ]
 
 # Pages that need no account: participants answering a test, anyone checking a certificate.
@@ -1048,6 +1258,12 @@ def test_each_role_gets_what_the_table_says_on_every_page(
             shown = _contacts_in(_text(response, data), world)
             if shown:
                 wrong.append(f"{line.label}: shows the phones {shown}")
+        if (
+            response.status_code == 200
+            and who not in READS_INTERVIEWS
+            and INTERVIEW_NOTE in _text(response, data)
+        ):
+            wrong.append(f"{line.label}: shows an interview's notes")
     assert not wrong, f"{who}:\n  " + "\n  ".join(wrong)
 
 
