@@ -2,8 +2,9 @@
 ``view_interviews`` (the NPM, administrators); a reader of the custody pages without it sees the
 counts only (``custody/_visit_interviews.html``).
 
-Each opening of an interview's page is journaled (``AuditEntry.Action.VIEW``); the journal
-never holds the notes (``Interview.audit_secret_fields``). Like every page, these answer with
+Each opening of an interview's page, or of its correction form, is journaled
+(``AuditEntry.Action.VIEW``); the journal never holds the notes
+(``Interview.audit_secret_fields``). Like every page, these answer with
 ``Cache-Control: private, no-store`` (``kalan.core.middleware.NeverStoredMiddleware``).
 """
 
@@ -67,7 +68,10 @@ def interview_create(request: HttpRequest, uid: UUID) -> HttpResponse:
 
 @requires("view_interviews")
 def interview_edit(request: HttpRequest, uid: UUID) -> HttpResponse:
+    """Correct an interview. The form shows the notes: opening it is a reading, journaled."""
     interview = _interview_get_or_404(uid)
+    if request.method != "POST":
+        audit_record(action=AuditEntry.Action.VIEW, obj=interview)
     form = InterviewForm(request.POST or None, instance=interview)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -203,11 +203,17 @@ def test_each_reading_is_journaled_and_the_page_is_never_stored(npm: Client) -> 
 def test_the_edit_page_keeps_the_consent_and_saves(npm: Client) -> None:
     interview = record(visit())
     url = reverse("interview_edit", kwargs={"uid": interview.uid})
-    assert 'name="consent"' not in npm.get(url).content.decode()
+    form = npm.get(url).content.decode()
+    assert 'name="consent"' not in form
+    # The form shows the notes: opening it is a reading, journaled as the page's are.
+    assert NOTES in form
+    views = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW, object_uid=interview.uid)
+    assert views.count() == 1
     response = npm.post(url, {"code": "E-7K3Q", "allegation": "on", "notes": "Complété."})
     assert response.status_code == 302
     interview.refresh_from_db()
     assert (interview.allegation, interview.notes, interview.consent) == (True, "Complété.", True)
+    assert views.count() == 1  # saving is journaled as an update, not as a reading
 
 
 @pytest.mark.parametrize("name", ["interview", "interview_edit", "interview_create"])
