@@ -43,7 +43,10 @@ Definitions (the page and the reports print ``evidence_method``):
   those), its interval treats the answers as independent (they are not: the interval is too
   narrow, one of the limits stated);
 - ``Cell.one_place`` says that a single place makes a cell: the reports to partners never print
-  such a cell, lest it be that unit's findings.
+  such a cell, lest it be that unit's findings;
+- *one visit's tally* (``visit_tally``, the visit report's counts): for each theme, the items
+  the visit answered (« non vu » excluded, as above) and those compliant (« oui »), items in use
+  only.
 
 Each visit falls in one group of each table (trained at the time or not; ever trained or not,
 before or after): the answers are counted once, by item (then by theme) and by the three flags
@@ -406,6 +409,30 @@ def _did(line: Line, rows: list[tuple[Flags, dict[str, Any]]]) -> DiffInDiff:
         others_before=_cell(rows, ever=False, after=False),
         others_after=_cell(rows, ever=False, after=True),
     )
+
+
+@dataclass(frozen=True)
+class ThemeTally:
+    theme: str
+    examined: int  # items answered « oui », « en partie » or « non »
+    compliant: int  # answered « oui »
+
+
+def visit_tally(*, visit: Visit) -> list[ThemeTally]:
+    """One visit's items examined and compliant, by theme in the instrument's order (themes it
+    did not examine left out). One query."""
+    rows = (
+        ItemAnswer.objects.filter(visit=visit, item__active=True)
+        .exclude(value=Answer.NOT_SEEN)
+        .values("item__theme")
+        .annotate(examined=Count("pk"), compliant=Count("pk", filter=Q(value=Answer.YES)))
+    )
+    found = {row["item__theme"]: row for row in rows}
+    return [
+        ThemeTally(theme=theme, examined=row["examined"], compliant=row["compliant"])
+        for theme in InstrumentItem.Theme.values
+        if (row := found.get(theme))
+    ]
 
 
 def evidence_method() -> list[str]:

@@ -47,6 +47,7 @@ from kalan.custody.models import (
     RecommendationCheck,
     Visit,
 )
+from kalan.reports.figures_custody import visit_tally
 from kalan.reports.models import Language, VisitReport
 from kalan.reports.press import press_typeset
 
@@ -95,32 +96,30 @@ def _team(visit: Visit) -> list[str]:
 
 
 def _themes(visit: Visit) -> list[ThemeFindings]:
+    """The counts of each theme the visit examined (``figures_custody.visit_tally``), with the
+    items answered « non » or « en partie » and their notes."""
+    labels = dict(InstrumentItem.Theme.choices)
+    findings: dict[str, list[Finding]] = {}
     answers = (
-        ItemAnswer.objects.filter(visit=visit, item__active=True)
+        ItemAnswer.objects.filter(
+            visit=visit, item__active=True, value__in=(Answer.NO, Answer.PARTLY)
+        )
         .select_related("item")
         .order_by("item__order", "item__pk")
     )
-    by_theme: dict[str, list[ItemAnswer]] = {}
     for answer in answers:
-        by_theme.setdefault(answer.item.theme, []).append(answer)
-    themes = []
-    for theme, label in InstrumentItem.Theme.choices:
-        answered = [a for a in by_theme.get(theme, []) if a.value != Answer.NOT_SEEN]
-        if not answered:
-            continue
-        themes.append(
-            ThemeFindings(
-                label=str(label),
-                examined=len(answered),
-                compliant=sum(1 for a in answered if a.value == Answer.YES),
-                findings=[
-                    Finding(text=a.item.text, value=a.value, note=" ".join(a.note.split()))
-                    for a in answered
-                    if a.value in (Answer.NO, Answer.PARTLY)
-                ],
-            )
+        findings.setdefault(answer.item.theme, []).append(
+            Finding(text=answer.item.text, value=answer.value, note=" ".join(answer.note.split()))
         )
-    return themes
+    return [
+        ThemeFindings(
+            label=str(labels[tally.theme]),
+            examined=tally.examined,
+            compliant=tally.compliant,
+            findings=findings.get(tally.theme, []),
+        )
+        for tally in visit_tally(visit=visit)
+    ]
 
 
 def _addressee(recommendation: Recommendation) -> str:

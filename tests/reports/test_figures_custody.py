@@ -16,7 +16,14 @@ import pytest
 from kalan.custody.models import DetentionPlace, InstrumentItem, ItemAnswer, Visit
 from kalan.people.models import Person, Posting, Unit
 from kalan.reports.figures import Scope
-from kalan.reports.figures_custody import MIN_VISITS, Cell, evidence, evidence_method, wilson
+from kalan.reports.figures_custody import (
+    MIN_VISITS,
+    Cell,
+    evidence,
+    evidence_method,
+    visit_tally,
+    wilson,
+)
 from kalan.workshops.models import Attendance, Enrollment, Session
 from tests.factories import (
     AttendanceFactory,
@@ -192,6 +199,35 @@ def test_a_cell_below_the_threshold_gives_no_proportion_to_conclude_on() -> None
     row = next(row for row in evidence(today=TODAY).items if row.line.key == item.key)
     assert row.trained.enough and row.trained.share == pytest.approx(4 / 5)
     assert row.difference == pytest.approx(100 * (4 / 5 - 2 / 5))
+
+
+def test_one_visit_s_tally_counts_by_theme_what_was_examined_and_compliant() -> None:
+    register = list(InstrumentItem.objects.filter(theme="register").order_by("order"))
+    rights = list(InstrumentItem.objects.filter(theme="rights").order_by("order"))
+    medical = InstrumentItem.objects.filter(theme="medical").first()
+    retired = rights[3]
+    InstrumentItem.objects.filter(pk=retired.pk).update(active=False)
+    values = {
+        register[0]: "yes",
+        register[1]: "partly",
+        register[2]: "not_seen",
+        rights[0]: "no",
+        rights[1]: "yes",
+        rights[2]: "yes",
+        retired: "yes",  # out of use: not counted
+        medical: "not_seen",  # the theme examined nothing: left out
+    }
+    visit = _visit(_unit(), dt.date(2023, 3, 1), values)
+    mine: dict[str, list[int]] = {}
+    for item, value in values.items():
+        if item.pk != retired.pk and value != "not_seen":
+            counts = mine.setdefault(item.theme, [0, 0])
+            counts[0] += 1
+            counts[1] += value == "yes"
+    assert [(t.theme, t.examined, t.compliant) for t in visit_tally(visit=visit)] == [
+        (theme, *mine[theme]) for theme in InstrumentItem.Theme.values if theme in mine
+    ]
+    assert [t.theme for t in visit_tally(visit=visit)] == ["register", "rights"]
 
 
 def _my_wilson(k: int, n: int) -> tuple[float, float]:
