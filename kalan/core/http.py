@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import IO, TypeVar, overload
+from typing import IO, Any, TypeVar, overload
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -109,3 +110,16 @@ def never_stored(response: ResponseT) -> ResponseT:
     laptop may keep (every download; the faces of officers a page shows)."""
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+# Rows of a list page: enough to scan, few enough to stay light on a venue laptop.
+PAGE_SIZE = 50
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> tuple[Page[Any], str]:
+    """The page of ``items`` that ``?page=`` asks for (the last one past the end, the first for
+    nonsense), and the query string without ``page`` for the links of ``core/_pages.html``."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return page, keep.urlencode()

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kalan.core.forms import form_add_error
+from kalan.core.http import paginate
 from kalan.core.roles import requires
 from kalan.custody import selectors
 from kalan.custody import services_places as service
@@ -33,12 +34,14 @@ def detention_places(request: HttpRequest) -> HttpResponse:
     regions = list(selectors.regions())
     wanted = request.GET.get("region", "")
     region = next((r for r in regions if str(r.pk) == wanted), None)
-    places = list(selectors.places_list(kind=kind, region=region))
+    page, keep = paginate(request, selectors.places_list(kind=kind, region=region))
     return render(
         request,
         "custody/places.html",
         {
-            "places": places,
+            "places": page.object_list,
+            "page": page,
+            "keep": keep,
             "kinds": DetentionPlace.Kind.choices,
             "kind": kind,
             "regions": regions,

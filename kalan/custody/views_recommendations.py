@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kalan.core.forms import form_add_error
+from kalan.core.http import paginate
 from kalan.core.roles import requires
 from kalan.custody import selectors_recommendations as selectors
 from kalan.custody import services_recommendations as service
@@ -54,6 +55,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue", "") not in ("", "0")
     found = selectors.recommendations_filtered(status=status, priority=priority, overdue=overdue)
     chosen = {"status": status, "priority": priority, "overdue": overdue}
+    page, keep = paginate(request, found)
     return render(
         request,
         "custody/recommendations.html",
@@ -61,7 +63,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "statuses": Recommendation.Status.choices,
             "priorities": Recommendation.Priority.choices,
-            "recommendations": list(found),
+            "recommendations": page.object_list,
+            "page": page,
+            "keep": keep,
             "counts": selectors.recommendation_counts(),
             "today": timezone.localdate(),
         },

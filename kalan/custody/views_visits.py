@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kalan.core.forms import form_add_error
-from kalan.core.http import never_stored
+from kalan.core.http import never_stored, paginate
 from kalan.core.models import User
 from kalan.core.roles import requires
 from kalan.custody import selectors
@@ -65,11 +65,14 @@ def visits(request: HttpRequest) -> HttpResponse:
     years = selectors.visit_years()
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and int(year_text) in years else None
+    page, keep = paginate(request, selectors.visits_list(place=place, status=status, year=year))
     return render(
         request,
         "custody/visits.html",
         {
-            "visits": list(selectors.visits_list(place=place, status=status, year=year)),
+            "visits": page.object_list,
+            "page": page,
+            "keep": keep,
             "places": list(selectors.places_list()),
             "place": place,
             "statuses": Visit.Status.choices,

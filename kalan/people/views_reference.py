@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kalan.core.errors import KalanError
 from kalan.core.forms import form_add_error
+from kalan.core.http import paginate
 from kalan.core.models import Place
 from kalan.core.roles import requires
 from kalan.people import selectors_reference as selectors
@@ -158,10 +158,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         corps, query = filters.cleaned_data["corps"], filters.cleaned_data["q"].strip()
     units = selectors.unit_list(corps=corps, query=query)
-    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    keep = request.GET.copy()
-    keep.pop("page", None)
-    return _form_page(request, "unit_list.html", filters=filters, page=page, keep=keep.urlencode())
+    page, keep = paginate(request, units, UNITS_PER_PAGE)
+    return _form_page(request, "unit_list.html", filters=filters, page=page, keep=keep)
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,10 +243,8 @@ def alias_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         kind, corps = filters.cleaned_data["kind"], filters.cleaned_data["corps"]
     aliases = selectors.alias_list(kind=kind, corps=corps)
-    page = Paginator(aliases, ALIASES_PER_PAGE).get_page(request.GET.get("page"))
-    keep = request.GET.copy()
-    keep.pop("page", None)
-    return _form_page(request, "alias_list.html", filters=filters, page=page, keep=keep.urlencode())
+    page, keep = paginate(request, aliases, ALIASES_PER_PAGE)
+    return _form_page(request, "alias_list.html", filters=filters, page=page, keep=keep)
 
 
 # --- deletions -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, Settings
 
+from kalan.core.http import PAGE_SIZE
 from kalan.core.models import User
 from kalan.custody.models import InstrumentItem, ItemAnswer, Recommendation, Visit, VisitPhoto
 from kalan.custody.services_visits import visit_photo_add
@@ -175,6 +176,36 @@ def test_the_list_costs_the_same_queries_for_many_visits(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("visits"))
     assert len(response.context["visits"]) == 13
+
+
+def test_the_lists_show_fifty_rows_a_page_and_keep_the_filters_in_their_links(
+    client_for: Callable[[User], Client], monitoring_officer: User
+) -> None:
+    place = a_place()
+    first = dt.date(2023, 1, 1)
+    Visit.objects.bulk_create(
+        Visit(place=place, kind="announced", status="done", visited_on=first + dt.timedelta(n))
+        for n in range(PAGE_SIZE + 2)
+    )
+    client = client_for(monitoring_officer)
+    one = client.get(reverse("visits"), {"status": "done"})
+    assert len(one.context["visits"]) == PAGE_SIZE
+    assert one.context["visits"][0].visited_on == first + dt.timedelta(PAGE_SIZE + 1)
+    assert "?status=done&amp;page=2" in one.content.decode()
+    two = client.get(reverse("visits"), {"status": "done", "page": "2"})
+    assert [v.visited_on for v in two.context["visits"]] == [first + dt.timedelta(1), first]
+    # Past the end or nonsense: the last page, the first page.
+    assert client.get(reverse("visits"), {"page": "9"}).context["page"].number == 2
+    assert client.get(reverse("visits"), {"page": "x"}).context["page"].number == 1
+    Recommendation.objects.bulk_create(
+        Recommendation(visit=Visit.objects.first(), authority="Parquet", text="R", priority="low")
+        for _ in range(PAGE_SIZE + 1)
+    )
+    page = client.get(reverse("recommendations"), {"page": "2"})
+    assert len(page.context["recommendations"]) == 1
+    for n in range(PAGE_SIZE):
+        a_place(name=f"Lieu {n:02d}")
+    assert len(client.get(reverse("detention_places"), {"page": "2"}).context["places"]) == 1
 
 
 def test_the_index_shows_planned_and_recent_visits_and_the_open_recommendations(
