@@ -12,10 +12,11 @@ put out of use): yes, partly, no or not seen.
 
 Then, over that axis:
 
-    custody_evidence_s: 1.2 s        ``evidence(scope=...)``: median of three runs
-    custody_evidence_sql_s: 0.9 s    the same tables in hand-written SQL (raw
-                                     ``connection.cursor()``, temporary tables): median of three
-    custody_evidence_queries: 5      queries of one ``evidence``
+    custody_evidence_s: 6.4 s            ``evidence(scope=...)``: median of three runs
+    custody_evidence_sql_s: 7.3 s        the same tables in hand-written SQL (raw
+                                         ``connection.cursor()``, temporary tables): median of
+                                         three
+    custody_evidence_queries: 5 queries  queries of one ``evidence``
 
 Both results are compared before anything is printed: a difference ends the run (exit 1).
 Target: within TARGET_FACTOR times the SQL.

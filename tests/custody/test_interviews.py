@@ -235,6 +235,20 @@ def test_monitoring_reads_no_interview_page_and_no_code_on_the_visit(
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW).exists()
 
 
+def test_the_counts_read_as_french_with_no_allegation_and_with_no_interview(
+    monitoring_officer: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(monitoring_officer)
+    quiet, empty = visit(), visit()
+    record(quiet)
+    page = client.get(reverse("visit", kwargs={"uid": quiet.uid})).content.decode()
+    assert "1 personne entendue en privé," in page
+    assert "aucune ne fait état de mauvais traitements." in page and "dont 0" not in page
+    page = client.get(reverse("visit", kwargs={"uid": empty.uid})).content.decode()
+    assert "Aucun entretien enregistré pour cette visite." in page
+    assert "0 personne" not in page
+
+
 def test_the_npm_sees_the_codes_on_the_visit_page(npm: Client) -> None:
     on = visit()
     interview = record(on)
