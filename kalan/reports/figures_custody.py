@@ -317,10 +317,15 @@ def _ever_trained(relays: QuerySet[Enrollment], today: dt.date) -> Q:
     trained = relays.filter(
         ~Exists(superseded), person_id=OuterRef("person_id"), session__end_date__lte=today
     )
-    posted = Posting.objects.filter(Exists(trained), unit__isnull=False, since__lte=today)
+    # Driven from the persons trained in scope, never from the whole registry's postings and
+    # persons (200,000 officers whom no session in scope trained).
+    persons = relays.filter(session__end_date__lte=today).values("person_id")
+    posted = Posting.objects.filter(
+        Exists(trained), person_id__in=persons, unit__isnull=False, since__lte=today
+    )
     unposted = Person.objects.filter(
         ~Exists(Posting.objects.filter(person_id=OuterRef("pk"))),
-        Exists(relays.filter(person_id=OuterRef("pk"), session__end_date__lte=today)),
+        pk__in=persons,
         unit__isnull=False,
     )
     # Not null: an IN over a null unit is null, and would make a third group.
