@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -123,3 +123,20 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> tup
     keep = request.GET.copy()
     keep.pop("page", None)
     return page, keep.urlencode()
+
+
+def stored_file(field: Any) -> IO[bytes]:
+    """A stored file (a ``FileField``'s value) opened for reading; 404 when the field is empty or
+    the file is gone from the disk."""
+    if not field:
+        raise Http404
+    try:
+        return field.open("rb")
+    except OSError:
+        raise Http404 from None
+
+
+def stored_jpeg(field: Any) -> FileResponse:
+    """A stored photo shown in the page (re-encoded, without metadata), never kept by a cache:
+    faces of security officers, places of detention."""
+    return never_stored(FileResponse(stored_file(field), content_type="image/jpeg"))

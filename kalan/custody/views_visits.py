@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kalan.core.forms import form_add_error
-from kalan.core.http import never_stored, paginate
+from kalan.core.http import paginate, stored_jpeg
 from kalan.core.models import User
 from kalan.core.roles import requires
 from kalan.custody import selectors
@@ -211,12 +211,7 @@ def visit_photos(request: HttpRequest, uid: UUID) -> HttpResponse:
 @requires("view_custody")
 def visit_photo(request: HttpRequest, uid: UUID) -> FileResponse:
     """The photo (re-encoded, without metadata), for a reader of custody only."""
-    photo = selectors.photo_get_or_404(uid)
-    try:
-        handle = photo.image.open("rb")
-    except OSError:
-        raise Http404 from None
-    return never_stored(FileResponse(handle, content_type="image/jpeg"))
+    return stored_jpeg(selectors.photo_get_or_404(uid).image)
 
 
 @requires("record_visits")

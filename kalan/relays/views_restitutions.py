@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kalan.core.forms import form_add_error
-from kalan.core.http import never_stored
+from kalan.core.http import stored_jpeg
 from kalan.core.roles import requires
 from kalan.relays import selectors_restitutions as selectors
 from kalan.relays import services_restitutions as service
@@ -162,14 +162,7 @@ def restitution_delete(request: HttpRequest, uid: UUID) -> HttpResponse:
 def restitution_photo(request: HttpRequest, uid: UUID) -> FileResponse:
     """The restitution's photo (re-encoded, without metadata), for a user who sees the relay."""
     restitution = selectors.restitution_get_or_404(uid, user=request.user)
-    if not restitution.photo:
-        raise Http404
-    try:
-        handle = restitution.photo.open("rb")
-    except OSError:
-        raise Http404 from None
-    # Faces of security officers: no shared cache keeps them, nor the browser of a shared laptop.
-    return never_stored(FileResponse(handle, content_type="image/jpeg"))
+    return stored_jpeg(restitution.photo)
 
 
 # --- the relay's phone page -------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kalan.core.audit import audit_export
-from kalan.core.http import attachment, never_stored
+from kalan.core.http import attachment, stored_file, stored_jpeg
 from kalan.core.roles import requires
 from kalan.reports import photos as service
 from kalan.reports.forms_photos import PhotoCaptionForm, PhotoUploadForm
@@ -153,17 +153,13 @@ def photo_image(request: HttpRequest, uid: object, variant: str) -> FileResponse
     """
     photo = _photo(request, uid)
     field = {"image": photo.image, "vignette": photo.thumbnail}.get(variant)
-    if field is None or not field:
+    if field is None:
         raise Http404
-    try:
-        handle = field.open("rb")
-    except OSError:
-        raise Http404 from None
-    if request.GET.get("telecharger"):
-        # A face leaving Kalan: recorded like any other export (viewing in the page is not).
-        audit_export(what="photo", fmt="jpg", obj=photo, session=str(photo.session.uid))
-        session = photo.session
-        name = f"photo-atelier-{session.workshop_id}-session-{session.number}-{photo.order}.jpg"
-        return attachment(handle, filename=name, content_type="image/jpeg")
-    # Faces of security officers: no shared cache keeps them, nor the browser of a shared laptop.
-    return never_stored(FileResponse(handle, content_type="image/jpeg"))
+    if not request.GET.get("telecharger"):
+        return stored_jpeg(field)
+    handle = stored_file(field)
+    # A face leaving Kalan: recorded like any other export (viewing in the page is not).
+    audit_export(what="photo", fmt="jpg", obj=photo, session=str(photo.session.uid))
+    session = photo.session
+    name = f"photo-atelier-{session.workshop_id}-session-{session.number}-{photo.order}.jpg"
+    return attachment(handle, filename=name, content_type="image/jpeg")
