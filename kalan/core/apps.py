@@ -12,7 +12,10 @@ class CoreConfig(AppConfig):
         from kalan.core.audit import audit_connect
         from kalan.core.audit_registry import audit_words_register
         from kalan.core.converters import converters_register
+        from kalan.core.memory import gc_freeze_at_startup
 
         audit_connect()
         audit_words_register(lists={"audit": _("journal d’audit")})
         converters_register()
+        # Last: what every app set up above lives as long as the process (why: kalan.core.memory).
+        gc_freeze_at_startup()

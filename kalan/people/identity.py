@@ -23,6 +23,8 @@ Records
 The index, for the import (one lookup per row) and the duplicate scan (every pair)
     index = NameIndex(rows)   # (person_id, last_name, first_names, corps_id, rank_id, unit_id,
                               #  birth_date, service_number) tuples, e.g. from .values_list()
+    NameIndex(rows, near=[Lookup(key, corps_id, service_number), ...])
+                              # only the persons these lookups can meet (an import's rows)
     index.add(row)            # a person created meanwhile, e.g. by an earlier row of the file
     index.candidates(last_name=..., first_names=..., corps_id=..., rank_id=..., unit_id=...,
                      birth_date=..., service_number=..., min_score=LIKELY, limit=10,
@@ -260,13 +262,54 @@ def _block_keys(key: str) -> tuple[str, ...]:
 PersonRowTuple = tuple[int, str, str, int | None, int | None, int | None, dt.date | None, str]
 
 
+class Lookup(NamedTuple):
+    """What a ``NameIndex.candidates`` call to come looks up by: its name key
+    (``name_key``), corps and service number."""
+
+    key: str
+    corps_id: int | None
+    service_number: str
+
+
+class _Near:
+    """The blocks and numbers of the lookups to come: a person can be a candidate of a lookup
+    only by sharing one of its blocks (``_keep_blocked``) or by holding its number in its corps
+    (``_by_number``)."""
+
+    def __init__(self, lookups: Iterable[Lookup]) -> None:
+        blocks: set[str] = set()
+        self.numbers: set[tuple[int, str]] = set()
+        for key, corps_id, number in lookups:
+            blocks.update(_block_keys(key))
+            if corps_id is not None and number.strip():
+                self.numbers.add((corps_id, number.strip()))
+        self.blocks = frozenset(blocks)
+        # By name key: a registry repeats its names, each one is looked at once.
+        self.shares: dict[str, bool] = {}
+
+    def meets(self, key: str, corps_id: int | None, number: str) -> bool:
+        shares = self.shares.get(key)
+        if shares is None:
+            shares = self.shares[key] = not self.blocks.isdisjoint(_block_keys(key))
+        return shares or (corps_id is not None and (corps_id, number) in self.numbers)
+
+
 class NameIndex:
     """Persons by blocks of name sounds, to find likely matches without comparing every pair.
 
     See the module docstring for the API. Memory: about 1 KB per person.
     """
 
-    def __init__(self, rows: Iterable[PersonRowTuple] = ()) -> None:
+    def __init__(
+        self, rows: Iterable[PersonRowTuple] = (), *, near: Iterable[Lookup] | None = None
+    ) -> None:
+        """``near``: the lookups to come, when known (an import's rows). Only the persons who
+        can be their candidates are then kept, though every name is counted for how common it
+        is: ``candidates`` for those lookups finds the same persons with the same scores as an
+        index of everyone, in a fraction of its memory (the 10,000 rows of the import bench
+        share a block with 42,000 persons of a registry of 200,000: 15 MB held instead of
+        125). ``pairs`` then pairs only the persons kept."""
+        self._near: _Near | None = None if near is None else _Near(near)
         self._ids: list[int] = []
         self._keys: list[str] = []
         self._sounds: list[str] = []
@@ -291,11 +334,14 @@ class NameIndex:
         number = number if corps_id is not None else ""
         key = name_key(last_name, first_names)
         sound = _sound(key)
+        # Counted even when left out: a score weighs how common a name is in the whole registry.
+        self._sound_counts[sound] = self._sound_counts.get(sound, 0) + 1
+        if self._near is not None and not self._near.meets(key, corps_id, number):
+            return
         position = len(self._ids)
         self._ids.append(person_id)
         self._keys.append(key)
         self._sounds.append(sound)
-        self._sound_counts[sound] = self._sound_counts.get(sound, 0) + 1
         self._corps.append(corps_id)
         self._ranks.append(rank_id)
         self._units.append(unit_id)

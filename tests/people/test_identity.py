@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kalan.people.identity import (
     LIKELY,
+    Lookup,
     NameIndex,
     PersonRow,
     name_key,
@@ -191,3 +192,75 @@ def test_added_persons_are_found_by_later_lookups() -> None:
     index.add(row(7, "Dembélé", "Fatoumata"))
     assert len(index) == 1
     assert index.candidates(last_name="Dembele", first_names="Fatoumata")[0][0] == 7
+
+
+def test_an_index_near_some_lookups_finds_for_them_what_the_whole_index_finds() -> None:
+    rng = random.Random(15)
+    last = ["Traoré", "Coulibaly", "Koulibaly", "Diarra", "Keïta", "Maïga", "Sangaré", "Cissé"]
+    first = ["Moussa", "Mousa", "Aïssata", "Oumar", "Fatoumata", "Seydou", "Moussa Ibrahim"]
+    registry = [
+        row(
+            n,
+            rng.choice(last),
+            rng.choice(first),
+            corps=rng.choice([GENDARMERIE, POLICE, None]),
+            rank=rng.choice([SERGENT, ADJUDANT, None]),
+            birth=rng.choice([dt.date(1980, 1, 1), dt.date(1985, 5, 5), None]),
+            number=f"G-{n}" if n % 3 == 0 else "",
+        )
+        for n in range(1, 2001)
+    ]
+    lookups = [
+        {"last_name": "KOULIBALY", "first_names": "Moussa", "corps_id": GENDARMERIE},
+        {"last_name": "Traore", "first_names": "Aissata", "corps_id": POLICE, "rank_id": SERGENT},
+        {
+            "last_name": "Keita",
+            "first_names": "Oumar",
+            "corps_id": GENDARMERIE,
+            "service_number": "G-300",
+        },
+    ]
+    whole = NameIndex(registry)
+    near = NameIndex(
+        registry,
+        near=[
+            Lookup(
+                name_key(q["last_name"], q["first_names"]),
+                q["corps_id"],
+                q.get("service_number", ""),
+            )
+            for q in lookups
+        ],
+    )
+    assert len(near) < len(whole)
+    for lookup in lookups:
+        found = near.candidates(**lookup, min_score=60, limit=None)
+        assert found
+        assert found == whole.candidates(**lookup, min_score=60, limit=None)
+
+
+def test_an_index_near_a_lookup_keeps_the_holder_of_its_number_whatever_the_name() -> None:
+    registry = [row(1, "Diarra", "Awa", number="G-5"), row(2, "Sidibé", "Mariam", number="G-6")]
+    near = NameIndex(registry, near=[Lookup(name_key("Traoré", "Moussa"), GENDARMERIE, "G-5")])
+    assert len(near) == 1
+    found = near.candidates(
+        last_name="Traoré", first_names="Moussa", corps_id=GENDARMERIE, service_number="G-5",
+        min_score=0,
+    )  # fmt: skip
+    assert [person_id for person_id, _score in found] == [1]
+
+
+def test_an_index_near_a_lookup_weighs_names_by_everyone_it_leaves_out() -> None:
+    # The holder of the number bears a name a hundred others bear: weak evidence, though the
+    # hundred are left out of the index.
+    registry = [row(n, "Diarra", "Awa") for n in range(2, 102)]
+    registry.append(row(1, "Diarra", "Awa", number="G-5"))
+    near = NameIndex(registry, near=[Lookup(name_key("Traoré", "Moussa"), GENDARMERIE, "G-5")])
+    assert len(near) == 1
+    lookup = {"last_name": "Traoré", "first_names": "Moussa", "corps_id": GENDARMERIE,
+              "service_number": "G-5", "min_score": 0}  # fmt: skip
+    found = near.candidates(**lookup)
+    assert found == NameIndex(registry).candidates(**lookup)
+    alone = NameIndex([registry[-1]]).candidates(**lookup)
+    assert found[0][0] == alone[0][0] == 1
+    assert found[0][1] < alone[0][1]

@@ -26,7 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
-from kalan.people.identity import LIKELY, NameIndex, PersonRow, name_key, name_similarity
+from kalan.core.memory import gc_paused
+from kalan.people.identity import (
+    LIKELY,
+    Lookup,
+    NameIndex,
+    PersonRow,
+    PersonRowTuple,
+    name_key,
+    name_similarity,
+)
 from kalan.people.models import Person, Rank, Unit
 from kalan.workshops.importing.questions import (
     BLANK,
@@ -154,6 +163,7 @@ def _column_of(mapping: dict[int, str], name: str) -> str:
     return ""
 
 
+@gc_paused()
 def import_plan(
     *,
     session: Session,
@@ -199,6 +209,7 @@ def import_plan(
     questions = Questions(refs, answers or {})
     values = row_values(table=table, mapping=mapping)
     rows = [PlannedRow(row=v.row, values=v.values, errors=list(v.errors)) for v in values]
+    checked = Person()
     for row in rows:
         _references_resolve(
             row,
@@ -207,7 +218,7 @@ def import_plan(
             mapping=mapping,
             default_corps_id=default_corps_id,
         )
-        _fields_check(row, mapping=mapping)
+        _fields_check(row, mapping=mapping, person=checked)
     plan.questions = questions.finish()
     # A row left out by an answer is neither matched nor counted as wrong.
     plan.rows = [r for r in rows if r.skipped_by is None]
@@ -347,17 +358,20 @@ def _answered(
     return question.answer_id()
 
 
-def _fields_check(row: PlannedRow, *, mapping: dict[int, str]) -> None:
-    """Lengths and formats as the Person model would refuse them, at their column."""
+def _fields_check(row: PlannedRow, *, mapping: dict[int, str], person: Person) -> None:
+    """Lengths and formats as the Person model would refuse them, at their column.
+
+    ``person`` is one unsaved instance the plan fills anew for each row: building 10,000 model
+    instances (and their UUIDs) cost more than checking them. Its other fields stay empty, and
+    ``clean_fields`` skips empty fields that may be blank.
+    """
     v = row.values
-    person = Person(
-        last_name=str(v.get("last_name") or ""),
-        first_names=str(v.get("first_names") or ""),
-        sex=str(v.get("sex") or ""),
-        service_number=str(v.get("service_number") or ""),
-        phone=str(v.get("phone") or ""),
-        email=str(v.get("email") or ""),
-    )
+    person.last_name = str(v.get("last_name") or "")
+    person.first_names = str(v.get("first_names") or "")
+    person.sex = str(v.get("sex") or "")
+    person.service_number = str(v.get("service_number") or "")
+    person.phone = str(v.get("phone") or "")
+    person.email = str(v.get("email") or "")
     try:
         person.clean_fields(exclude=["corps", "rank", "unit", "merged_into", "uid"])
     except ValidationError as error:
@@ -376,7 +390,7 @@ def _match(plan: ImportPlan, *, decisions: dict[str, str]) -> None:
         if row.errors and _only_unknown_references(row):
             _known_number_rescue(row, holders=holders)
     rows = [r for r in plan.rows if not r.errors]
-    index, same_name = _registry_index()
+    index, same_name = _registry_index(rows)
     _rows_match(rows, mapping=plan.mapping, holders=holders, index=index, same_name=same_name)
     wanted = {pk for r in rows for pk, _score in r.candidates}
     plan.persons = Person.all_objects.select_related("corps", "rank", "unit").in_bulk(wanted)
@@ -443,22 +457,27 @@ def _changes_find(rows: list[PlannedRow], *, persons: dict[int, Person]) -> None
 SameName = dict[tuple[str, int | None], list[PersonRow]]
 
 
-def _registry_index() -> tuple[NameIndex, SameName]:
-    """The whole registry in a name index, and by exact name key and corps. One query."""
+def _registry_index(rows: list[PlannedRow]) -> tuple[NameIndex, SameName]:
+    """The registry's persons the rows can meet in a name index, and by exact name key and
+    corps. One query, read as plain tuples: the registry may hold 200,000 persons."""
     # Same name and corps, looked up exactly: the index's scores weigh how common a name is, and
     # an officer named like a hundred others must still be found again by the next import.
-    same_name: SameName = {}
+    same_name: SameName = {(_key(r.values), r.corps_id): [] for r in rows}
+    lookups = [
+        Lookup(_key(r.values), r.corps_id, str(r.values["service_number"] or "")) for r in rows
+    ]
 
-    def registry() -> Iterator[PersonRow]:
+    def registry() -> Iterator[PersonRowTuple]:
         fields = PersonRow._fields[1:]
-        for values in Person.objects.values_list("pk", *fields).iterator(chunk_size=5000):
-            person = PersonRow(*values)
-            same_name.setdefault(
-                (name_key(person.last_name, person.first_names), person.corps_id), []
-            ).append(person)
-            yield person
+        # By pk: the oldest record first among the same names, and no sort of the whole table.
+        persons = Person.objects.values_list("pk", *fields).order_by("pk")
+        for values in persons.iterator(chunk_size=5000):
+            same = same_name.get((name_key(values[1], values[2]), values[3]))
+            if same is not None:
+                same.append(PersonRow(*values))
+            yield values
 
-    index = NameIndex(registry())
+    index = NameIndex(registry(), near=lookups)
     return index, same_name
 
 
@@ -570,9 +589,18 @@ def _number_holders(rows: list[PlannedRow]) -> dict[tuple[int | None, str], Pers
     holders: dict[tuple[int | None, str], Person] = {}
     for corps_id, numbers in by_corps.items():
         for start in range(0, len(numbers), HOLDERS_CHUNK):
-            found = Person.all_objects.filter(
-                corps_id=corps_id, service_number__in=numbers[start : start + HOLDERS_CHUNK]
-            ).only("pk", "corps_id", "service_number", "last_name", "first_names", "merged_into_id")
+            # Excluding the empty number lets the database use the partial unique index on
+            # (corps, number): without it SQLite reads every person of the corps, each query.
+            found = (
+                Person.all_objects.filter(
+                    corps_id=corps_id, service_number__in=numbers[start : start + HOLDERS_CHUNK]
+                )
+                .exclude(service_number="")
+                .order_by()
+                .only(
+                    "pk", "corps_id", "service_number", "last_name", "first_names", "merged_into_id"
+                )
+            )
             holders.update(((p.corps_id, p.service_number), p) for p in found)
     return holders
 

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kalan.core.memory import gc_paused
 from kalan.workshops.importing.layout import Row, table_build
 from kalan.workshops.importing.types import Formula, ImportFileError, Table
 
@@ -54,6 +55,7 @@ def limit(name: str, default: int) -> int:
     return int(getattr(settings, f"KALAN_IMPORT_{name}", default))
 
 
+@gc_paused()
 def table_read(*, path: Path, filename: str, sheet: str | None = None) -> Table:
     """Read the list in ``path`` (shown to the user as ``filename``).
 

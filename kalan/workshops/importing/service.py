@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from kalan.core.audit import audit_bulk_created
 from kalan.core.datadir import IMPORTS_FOLDER
+from kalan.core.memory import gc_paused
 from kalan.core.models import Place, User
 from kalan.core.text import fold
 from kalan.people.errors import PeopleError
@@ -248,6 +249,7 @@ class ImportResult:
     aliases_created: int = 0
 
 
+@gc_paused()
 @transaction.atomic
 def import_commit(
     *, plan: ImportPlan, by: User | None, batch: ImportBatch | None = None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pytest
 
 from kalan.people.models import Person, Unit
+from kalan.workshops.importing import layout, service
+from kalan.workshops.importing import plan as planning
 from kalan.workshops.importing.columns import mapping_guess
 from kalan.workshops.importing.plan import DUPLICATE, ERROR, MATCHED, NEW, ImportPlan, import_plan
 from kalan.workshops.importing.reader import table_read
@@ -382,3 +385,30 @@ def test_a_new_rank_and_unit_of_a_known_person_are_shown_and_applied_once_confir
         assert holder.rank == rank("Gendarmerie", "Maréchal des logis")
         assert holder.unit is not None and holder.unit.name == "Brigade territoriale de Konna"
         assert Unit.objects.count() == units_before
+
+
+def test_reading_planning_and_committing_run_with_the_cyclic_collector_held_off(
+    tmp_path: Path, sevare_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The collector walking a registry of 200,000 persons cost seconds of each large import
+    # (bench/participants_import.py); it is back once the import is done.
+    seen: dict[str, bool] = {}
+
+    def spy(module: object, name: str) -> None:
+        original = getattr(module, name)
+
+        def watched(*args: object, **kwargs: object) -> object:
+            seen[name] = gc.isenabled()
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+
+    spy(layout, "_footer_drop")
+    spy(planning, "_match")
+    spy(service, "_units_create")
+    path = _list(tmp_path, [1, "Traoré", "Moussa", "Adjudant", "G-1", "BT de Konna", "", "M"])
+
+    import_commit(plan=_plan(path, sevare_session), by=None)
+
+    assert seen == {"_footer_drop": False, "_match": False, "_units_create": False}
+    assert gc.isenabled()
