@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path("/tmp/k")  # noqa: S108 (looked at by hand after the run; nothing secret)
 REFUSED = "Action refusée : votre rôle ne permet pas cette action."
-# The attendance buttons' accessible names end with the day they mark.
-MARK = re.compile(r"présent\(e\) le \d+ novembre")
+# The attendance buttons' accessible names end with the day they mark: « … mar 8/11 ».
+MARK = re.compile(r" \w+ \d+.11$")
 
 
 def _account(username: str, role: str, **fields: Any) -> Any:
@@ -110,15 +110,17 @@ def test_a_forced_htmx_post_of_finance_is_refused_with_a_message(
 
     log_in(context, live_server, _account("seydou.konate", Role.FINANCE))
     _session_page(page, live_server, sevare_session)
+    from kalan.workshops.selectors import roster_columns_version
+
     enrollment = sevare_session.enrollments.first()
-    toggle = f"/sessions/{sevare_session.uid}/presences/{enrollment.uid}/"
+    toggle = f"/sessions/{sevare_session.uid}/presences/"
+    values = {"m": f"{enrollment.pk}-1", "columns": roster_columns_version(session=sevare_session)}
     before = Attendance.objects.count()
 
     # What a hand-made request through the page's own htmx would send.
     page.evaluate(
-        """url => htmx.ajax("POST", url, {
-            target: "#roster-title", values: {day: "2022-11-09", half: "day"}})""",
-        toggle,
+        """([url, values]) => htmx.ajax("POST", url, {target: "#roster-title", values})""",
+        [toggle, values],
     )
 
     expect(page.locator("#messages").get_by_role("alert")).to_have_text(REFUSED)

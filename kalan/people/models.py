@@ -434,7 +434,12 @@ class Person(GlobalModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_names}".strip()
+        return self.full_name_of(self.last_name, self.first_names)
+
+    @staticmethod
+    def full_name_of(last_name: str, first_names: str) -> str:
+        """« TRAORÉ Aminata »: for lists that read the names without building the person."""
+        return f"{last_name.upper()} {first_names}".strip()
 
     @property
     def display_rank(self) -> str:

@@ -26,11 +26,8 @@ session_patterns: list[URLPattern] = [
     path("modifier/", views.session_edit, name="session_edit"),
     path("inscrire/", views.enroll_existing, name="enroll_existing"),
     path("inscrire-nouveau/", views.enroll_new, name="enroll_new"),
-    path(
-        "presences/<uuid:enrollment_uid>/",
-        views.attendance_toggle,
-        name="attendance_toggle",
-    ),
+    # The cell (person and column) comes in the POST body: the roster is one form.
+    path("presences/", views.attendance_toggle, name="attendance_toggle"),
     path("importer/", views_import.import_upload, name="import_upload"),
     # ``export.xlsx`` or ``export.csv``: the converter is registered by the core app.
     path("export.<export_format:fmt>", views_exports.session_export, name="session_export"),

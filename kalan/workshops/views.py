@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +15,7 @@ from kalan.core.roles import requires
 from kalan.people.models import Person
 from kalan.people.selectors import person_search
 from kalan.plans.models import Axis
-from kalan.workshops import selectors, services
+from kalan.workshops import roster_html, selectors, services
 from kalan.workshops.forms import (
     EnrollExistingForm,
     EnrollNewForm,
@@ -24,7 +23,7 @@ from kalan.workshops.forms import (
     SessionForm,
     WorkshopForm,
 )
-from kalan.workshops.models import Attendance, Enrollment, Session, Workshop
+from kalan.workshops.models import Enrollment, Session, Workshop
 
 SEARCH_LIMIT = 20
 
@@ -169,21 +168,28 @@ def session_detail(request: HtmxHttpRequest, uid: str) -> HttpResponse:
         )
     # Shown to those who assign them (the session's form), not to the trainers themselves.
     may_assign = request.user.has_perm("kalan.change_programme")
+    may_mark = request.user.has_perm("kalan.mark_attendance")
+    roster = selectors.session_roster_page(session=session)
     return render(
         request,
         "workshops/session_detail.html",
         {
             "session": session,
             "trainers": selectors.session_trainers(session=session) if may_assign else None,
-            "roster": selectors.session_roster(session=session),
+            "roster": roster,
+            "roster_rows": roster_html.roster_rows(
+                roster,
+                may_mark=may_mark,
+                may_open_persons=request.user.has_perm("kalan.view_persons"),
+            ),
+            "columns_version": selectors.roster_columns_version(session=session),
             "query": query,
             "results": results,
             "existing_form": EnrollExistingForm(),
             "new_form": EnrollNewForm(),
             # What the page offers, so that a role is not shown a button it would be refused.
             "may_enroll": may_enroll,
-            "may_mark": request.user.has_perm("kalan.mark_attendance"),
-            "may_open_persons": request.user.has_perm("kalan.view_persons"),
+            "may_mark": may_mark,
         },
     )
 
@@ -260,20 +266,32 @@ def _enroll_error_page(
 
 @require_POST
 @requires("mark_attendance")
-def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -> HttpResponse:
+def attendance_toggle(request: HtmxHttpRequest, uid: str) -> HttpResponse:
+    """One click on a cell of the roster's form: the cell's button says whose and which column
+    (``roster_html.MARK_FIELD``). htmx gets the new button and totals, swapped by id; without
+    JavaScript the browser is sent back to the person's row."""
     session = selectors.session_get_or_404(uid, user=request.user)
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("session").filter(superseded_by__isnull=True),
-        uid=enrollment_uid,
-        session=session,
+    if request.POST.get("columns") != selectors.roster_columns_version(session=session):
+        return _attendance_refused(
+            request, _("Les dates de la session ont changé : rechargez la page.")
+        )
+    cell = roster_html.mark_value_parse(request.POST.get(roster_html.MARK_FIELD, ""))
+    columns = selectors.roster_columns(session=session)
+    if cell is None or not cell[1] < len(columns):
+        return _attendance_refused(request, _("Case de présence invalide."))
+    pk, column = cell
+    # A person of another session, or one merged away since the page was drawn: the same
+    # answer for both, so that the numbers of other sessions' enrollments are not told apart.
+    enrollment = (
+        Enrollment.objects.select_related("session", "person")
+        .filter(superseded_by__isnull=True, session=session, pk=pk)
+        .first()
     )
-    try:
-        day = dt.date.fromisoformat(request.POST.get("day", ""))
-    except ValueError:
-        return _attendance_refused(request, _("Jour invalide."))
-    half = request.POST.get("half", Attendance.Half.DAY)
-    if half not in Attendance.Half.values:
-        return _attendance_refused(request, _("Période invalide."))
+    if enrollment is None:
+        return _attendance_refused(
+            request, _("Cette personne n’est pas inscrite à la session : rechargez la page.")
+        )
+    day, half = columns[column]
     try:
         present = services.attendance_toggle(
             enrollment=enrollment,
@@ -284,22 +302,38 @@ def attendance_toggle(request: HtmxHttpRequest, uid: str, enrollment_uid: str) -
     except KalanError as error:
         return _attendance_refused(request, str(error))
     if not request.htmx:
-        return redirect("session_detail", uid=session.uid)
-    column_total, row_total = selectors.attendance_counts(enrollment=enrollment, day=day, half=half)
+        url = reverse("session_detail", kwargs={"uid": session.uid})
+        return redirect(f"{url}#p{enrollment.pk}")
+    heading = selectors.roster_column(day=day, half=half)
     return render(
         request,
-        "workshops/_attendance_cell.html",
+        "workshops/_attendance_clicked.html",
         {
-            "session": session,
+            "button": roster_html.mark_button(
+                enrollment_pk=enrollment.pk, column=column, present=present, oob=True
+            ),
             "enrollment": enrollment,
-            "column": selectors.roster_column(day=day, half=half),
-            "toggle_url": request.path,
-            "present": present,
-            "oob": True,
-            "column_total": column_total,
-            "row_total": row_total,
+            "column": heading,
+            "totals": selectors.attendance_totals(enrollment=enrollment, day=day, half=half),
+            "said": _attendance_said(enrollment, heading, present),
         },
     )
+
+
+def _attendance_said(enrollment: Enrollment, column: selectors.RosterColumn, present: bool) -> str:
+    """What the page's live region reads out after a click: « DIARRA Aminata, mar 8/11 :
+    présente »."""
+    values = {"person": enrollment.person.full_name, "column": column.heading}
+    female = enrollment.person.sex == Person.Sex.FEMALE
+    if present:
+        return (
+            _("%(person)s, %(column)s : présente")
+            if female
+            else _("%(person)s, %(column)s : présent")
+        ) % values
+    return (
+        _("%(person)s, %(column)s : absente") if female else _("%(person)s, %(column)s : absent")
+    ) % values
 
 
 def _attendance_refused(request: HtmxHttpRequest, message: str) -> HttpResponse:

@@ -37,6 +37,7 @@ from tests.factories import (
     place,
     rank,
 )
+from tests.workshops.clicks import attendance_click
 from tests.workshops.importing.files import HEADER, xlsx_write
 
 pytestmark = pytest.mark.django_db
@@ -150,11 +151,7 @@ def test_unmarking_attendance_on_the_page_records_the_delete_with_the_values_it_
 ) -> None:
     sevare_session.trainers.add(trainer)
     mark = AttendanceFactory(enrollment=EnrollmentFactory(session=sevare_session))
-    url = reverse(
-        "attendance_toggle",
-        kwargs={"uid": sevare_session.uid, "enrollment_uid": mark.enrollment.uid},
-    )
-    client_for(trainer).post(url, {"day": "2022-11-08", "half": "day"})
+    client_for(trainer).post(*attendance_click(mark.enrollment, "2022-11-08"))
 
     assert not Attendance.objects.filter(pk=mark.pk).exists()
     entry = only(action=Action.DELETE, object_type="workshops.attendance")

@@ -22,6 +22,7 @@ from kalan.core.models import User
 from kalan.workshops.models import Enrollment, Session
 from tests.assessments.builders import small_bank
 from tests.factories import AttendanceFactory, EnrollmentFactory
+from tests.workshops.clicks import attendance_click
 
 ROLES = [
     "administrator",
@@ -122,10 +123,7 @@ def test_the_check_would_see_a_button_the_role_is_refused(
     finance_officer: User, enrollment: Enrollment
 ) -> None:
     edit = reverse("session_edit", kwargs={"uid": enrollment.session.uid})
-    toggle = reverse(
-        "attendance_toggle",
-        kwargs={"uid": enrollment.session.uid, "enrollment_uid": enrollment.uid},
-    )
+    toggle = reverse("attendance_toggle", kwargs={"uid": enrollment.session.uid})
 
     assert _refused(finance_officer, edit)
     assert _refused(finance_officer, toggle)
@@ -137,13 +135,8 @@ def test_the_check_would_see_a_button_the_role_is_refused(
 def test_a_refused_htmx_click_answers_a_message_for_the_page_s_messages_region(
     finance_officer: User, client_for: Callable[[User], Client], enrollment: Enrollment
 ) -> None:
-    toggle = reverse(
-        "attendance_toggle",
-        kwargs={"uid": enrollment.session.uid, "enrollment_uid": enrollment.uid},
-    )
-
     response = client_for(finance_officer).post(
-        toggle, {"day": "2022-11-09", "half": "day"}, HTTP_HX_REQUEST="true"
+        *attendance_click(enrollment, "2022-11-09"), HTTP_HX_REQUEST="true"
     )
 
     assert response.status_code == 403

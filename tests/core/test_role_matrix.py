@@ -90,6 +90,7 @@ from tests.factories import (
     WorkshopFactory,
     place,
 )
+from tests.workshops.clicks import attendance_click
 
 USERS = (
     "administrator",
@@ -684,11 +685,7 @@ GET: list[Row] = [
     *both("session_edit", CHANGE, _session),
     *both("enroll_existing", POST_ONLY, _session),
     *both("enroll_new", POST_ONLY, _session),
-    *both(
-        "attendance_toggle",
-        POST_ONLY,
-        lambda s, w: {"uid": s.session.uid, "enrollment_uid": s.newcomer.uid},
-    ),
+    *both("attendance_toggle", POST_ONLY, _session),
     *both("import_upload", CHANGE, _session),
     *row("import_preview", CHANGE, lambda w: {"uid": w.batch.uid}),
     *row("import_create", "405 405 403 403 403 403 403 403 403", lambda w: {"uid": w.batch.uid}),
@@ -908,8 +905,8 @@ POST: list[Row] = [
     *both(
         "attendance_toggle",
         BY_RUN,
-        lambda s, w: {"uid": s.session.uid, "enrollment_uid": s.newcomer.uid},
-        lambda s, w: {"day": s.session.start_date.isoformat(), "half": "day"},
+        _session,
+        lambda s, w: attendance_click(s.newcomer, s.session.start_date)[1],
     ),
     *both("import_upload", BY_CHANGE, _session),
     *row(

@@ -23,10 +23,12 @@ from kalan.core.models import User
 from kalan.finance.statements import statement_issue
 from kalan.people.models import Person, PersonMerge
 from kalan.workshops.models import Attendance, Enrollment, ImportBatch, Session
+from kalan.workshops.selectors import roster_columns_version
 from tests.assessments.builders import open_test, small_bank
 from tests.factories import EnrollmentFactory, PersonFactory
 from tests.security.routes import Route, routes
 from tests.security.support import Programme, fetched, present_every_day, row_counts
+from tests.workshops.clicks import attendance_click
 
 ClientFor = Callable[[User], Client]
 
@@ -54,10 +56,12 @@ def id_parameters(route: Route) -> list[str]:
     ]
 
 
-def toggle_url(session: Session, enrollment: Enrollment) -> str:
-    return reverse(
-        "attendance_toggle", kwargs={"uid": session.uid, "enrollment_uid": enrollment.uid}
-    )
+def toggle(session: Session, enrollment: Enrollment) -> tuple[str, dict[str, str]]:
+    """A click on the first day of ``enrollment`` posted to ``session``'s address, as a page of
+    ``session`` would send it (its columns), whoever the enrollment belongs to."""
+    _, data = attendance_click(enrollment, enrollment.session.start_date)
+    url = reverse("attendance_toggle", kwargs={"uid": session.uid})
+    return url, {**data, "columns": roster_columns_version(session=session)}
 
 
 # --- Attendance -------------------------------------------------------------------------------
@@ -69,20 +73,18 @@ def test_a_trainer_cannot_mark_another_session_s_participant_through_their_own_s
     sevare_session: Session,
     segou_enrollment: Enrollment,
 ) -> None:
-    response = client_for(sevare_trainer).post(
-        toggle_url(sevare_session, segou_enrollment), {"day": "2022-11-08", "half": "day"}
-    )
+    response = client_for(sevare_trainer).post(*toggle(sevare_session, segou_enrollment))
 
-    assert response.status_code == 404
+    # The cell names an enrollment the session does not have: refused, as an unknown one.
+    assert response.status_code == 400
+    assert "n’est pas inscrite à la session" in response.content.decode()
     assert not Attendance.objects.exists()
 
 
 def test_a_trainer_cannot_mark_attendance_in_a_session_not_assigned_to_them(
     client_for: ClientFor, sevare_trainer: User, segou_enrollment: Enrollment
 ) -> None:
-    response = client_for(sevare_trainer).post(
-        toggle_url(segou_enrollment.session, segou_enrollment), {"day": "2022-11-08"}
-    )
+    response = client_for(sevare_trainer).post(*toggle(segou_enrollment.session, segou_enrollment))
 
     assert response.status_code == 404
     assert not Attendance.objects.exists()
@@ -94,11 +96,9 @@ def test_a_programme_officer_cannot_mix_two_sessions_in_one_address_either(
     sevare_session: Session,
     segou_enrollment: Enrollment,
 ) -> None:
-    response = client_for(programme_officer).post(
-        toggle_url(sevare_session, segou_enrollment), {"day": "2022-11-08"}
-    )
+    response = client_for(programme_officer).post(*toggle(sevare_session, segou_enrollment))
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert not Attendance.objects.exists()
 
 
@@ -107,9 +107,7 @@ def test_the_trainer_s_own_participant_is_marked(
 ) -> None:
     enrollment = EnrollmentFactory(session=sevare_session)
 
-    response = client_for(sevare_trainer).post(
-        toggle_url(sevare_session, enrollment), {"day": "2022-11-08", "half": "day"}
-    )
+    response = client_for(sevare_trainer).post(*toggle(sevare_session, enrollment))
 
     assert response.status_code == 302
     assert Attendance.objects.filter(enrollment=enrollment).count() == 1

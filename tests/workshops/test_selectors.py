@@ -298,17 +298,21 @@ def test_a_trainer_lists_only_the_sessions_assigned_to_them(
         assert not selectors.workshops_visible(user).exists()
 
 
-def test_attendance_counts_give_the_column_total_and_the_person_total(
-    sevare_session: Session,
-) -> None:
+def test_attendance_totals_agree_with_the_roster_s(sevare_session: Session) -> None:
     enrollment, other = EnrollmentFactory.create_batch(2, session=sevare_session)
     facilitator = EnrollmentFactory(session=sevare_session, role=FACILITATOR)
     present(enrollment, NOV_8, NOV_9)
     present(other, NOV_8)
     present(facilitator, NOV_8)
 
-    assert selectors.attendance_counts(enrollment=enrollment, day=NOV_8, half=DAY) == (2, 2)
-    assert selectors.attendance_counts(enrollment=other, day=NOV_9, half=DAY) == (1, 1)
+    mine = selectors.attendance_totals(enrollment=enrollment, day=NOV_8, half=DAY)
+    theirs = selectors.attendance_totals(enrollment=other, day=NOV_9, half=DAY)
+
+    assert (mine.column, mine.row, mine.person_days) == (2, 2, 3)  # the facilitator is not counted
+    assert (theirs.column, theirs.row, theirs.person_days) == (1, 1, 3)
+    roster = selectors.session_roster(session=sevare_session)
+    assert roster.column_totals[:2] == [2, 1]
+    assert roster.person_days == 3
 
 
 def test_roster_shows_who_was_already_trained_on_the_same_objectives(

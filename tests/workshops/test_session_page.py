@@ -17,13 +17,14 @@ from django.urls import reverse
 from kalan.assessments import services as assessments
 from kalan.assessments.models import Test
 from kalan.core.models import User
-from kalan.workshops.models import Attendance, Enrollment, Session
+from kalan.workshops.models import Enrollment, Session
 from kalan.workshops.views_import import _imported_message
 from tests.assessments.builders import small_bank
 from tests.factories import AttendanceFactory, EnrollmentFactory
+from tests.workshops.clicks import attendance_click
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-MARK_BUTTON = re.compile(r'<button type="submit" class="mark"')
+MARK_BUTTON = re.compile(r"<button name=m ")
 
 
 def _page(client: Client, session: Session) -> str:
@@ -32,11 +33,10 @@ def _page(client: Client, session: Session) -> str:
     return response.content.decode()
 
 
-def _toggle_url(enrollment: Enrollment) -> str:
-    return reverse(
-        "attendance_toggle",
-        kwargs={"uid": enrollment.session.uid, "enrollment_uid": enrollment.uid},
-    )
+def _bad_click(enrollment: Enrollment, cell: str) -> tuple[str, dict[str, str]]:
+    """A click whose cell is ``cell`` rather than what a button of the page posts."""
+    url, data = attendance_click(enrollment, "2022-11-08")
+    return url, {**data, "m": cell}
 
 
 @pytest.fixture
@@ -50,20 +50,18 @@ def roster(sevare_session: Session) -> Enrollment:
 
 
 @pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain form"])
-def test_a_script_sent_as_the_half_is_refused_and_never_echoed(
+def test_a_script_sent_as_the_cell_is_refused_and_never_echoed(
     programme_officer: User,
     client_for: Callable[[User], Client],
     roster: Enrollment,
     headers: dict[str, str],
 ) -> None:
     script = "<script>alert(1)</script>"
-    response = client_for(programme_officer).post(
-        _toggle_url(roster), {"day": "2022-11-09", "half": script}, **headers
-    )
+    response = client_for(programme_officer).post(*_bad_click(roster, script), **headers)
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "Période invalide." in body
+    assert "Case de présence invalide." in body
     assert "<script>" not in body and "alert(1)" not in body
     assert roster.attendances.count() == 1  # nothing marked
 
@@ -71,29 +69,25 @@ def test_a_script_sent_as_the_half_is_refused_and_never_echoed(
 def test_without_htmx_a_refused_click_answers_plain_text(
     programme_officer: User, client_for: Callable[[User], Client], roster: Enrollment
 ) -> None:
-    response = client_for(programme_officer).post(
-        _toggle_url(roster), {"day": "2022-11-11", "half": "day"}
-    )
+    response = client_for(programme_officer).post(*_bad_click(roster, f"{roster.pk}-3"))
 
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert "en dehors de la session" in response.content.decode()
+    assert response.content.decode() == "Case de présence invalide."
 
 
 def test_a_refused_htmx_click_is_shown_in_the_page_s_messages(
     programme_officer: User, client_for: Callable[[User], Client], roster: Enrollment
 ) -> None:
-    response = client_for(programme_officer).post(
-        _toggle_url(roster), {"day": "2022-11-11", "half": "day"}, **HTMX
-    )
+    response = client_for(programme_officer).post(*_bad_click(roster, f"{roster.pk}-3"), **HTMX)
 
     assert response.status_code == 400
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#messages", "innerHTML")
     assert re.search(
-        r'<ul class="messages" role="alert"><li class="msg-error">Le 11/11/2022 est en dehors',
+        r'<ul class="messages" role="alert"><li class="msg-error">Case de présence invalide\.',
         response.content.decode(),
     )
-    assert not Attendance.objects.filter(day=dt.date(2022, 11, 11)).exists()
+    assert roster.attendances.count() == 1
 
 
 def test_every_page_has_the_messages_region_htmx_writes_to(
@@ -236,9 +230,7 @@ def test_the_session_tables_separate_the_workshop_s_title_from_the_session_numbe
 def test_a_mark_that_goes_through_takes_a_refusal_message_away(
     programme_officer: User, client_for: Callable[[User], Client], roster: Enrollment
 ) -> None:
-    response = client_for(programme_officer).post(
-        _toggle_url(roster), {"day": "2022-11-09", "half": "day"}, **HTMX
-    )
+    response = client_for(programme_officer).post(*attendance_click(roster, "2022-11-09"), **HTMX)
 
     assert response.status_code == 200
     assert '<div hx-swap-oob="innerHTML" id="messages"></div>' in response.content.decode()
