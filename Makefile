@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test lint format bench bench-scale messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kalan needs Python 3.11 or newer")'
@@ -48,6 +48,11 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# 1,000 phones on locust against PostgreSQL and 4 gunicorn processes, then 1 (bench/scale.py):
+# about 8 minutes, so apart from `make bench`. KALAN_BENCH_PG_URL names the PostgreSQL server.
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 # Needs GNU gettext (msgfmt). French is the source language; English is the catalogue.
 messages: install

@@ -61,8 +61,9 @@ class Plan:
     questions: list[tuple[int, str, list[str]]]  # order, kind, choice keys
 
 
-def build_plan() -> Plan:
-    """A session with PARTICIPANTS enrolled and an open test of QUESTIONS bank questions."""
+def build_plan(participants: int = PARTICIPANTS, questions_count: int = QUESTIONS) -> Plan:
+    """A session with ``participants`` enrolled and an open test of ``questions_count`` bank
+    questions (bench/scale.py builds its 1,000 phones and 25 questions with it too)."""
     from django.core.management import call_command
 
     from kalan.assessments import services
@@ -96,21 +97,21 @@ def build_plan() -> Plan:
         venue="Hôtel La Palmeraie",
         start_date=start,
         end_date=start + dt.timedelta(days=2),
-        capacity=PARTICIPANTS,
+        capacity=participants,
     )
     persons = Person.objects.bulk_create(
         Person(last_name=f"Copie{n:03d}", first_names="Moussa", sex=Person.Sex.MALE)
-        for n in range(PARTICIPANTS)
+        for n in range(participants)
     )
     # bulk_create skips Enrollment.save(), which draws the codes: give them here.
-    codes = [f"{1001 + n}" for n in range(PARTICIPANTS)]
+    codes = [f"{1001 + n}" for n in range(participants)]
     Enrollment.objects.bulk_create(
         Enrollment(session=session, person=person, code=code)
         for person, code in zip(persons, codes, strict=True)
     )
 
     questions = []
-    for n in range(QUESTIONS):
+    for n in range(questions_count):
         number = n // 5 + 1
         objective, _created = CurriculumObjective.objects.get_or_create(
             code=f"BANC-{number}", defaults={"text": f"Objectif {number}", "order": number}
@@ -169,11 +170,12 @@ def start_server(folder: Path, port: int, log: Any) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
+def wait_ready(port: int, server: subprocess.Popen[bytes], name: str = "kalan serve") -> None:
+    """Until the server answers its phone page, or fails if it stops or takes START_TIMEOUT_S."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"kalan serve stopped with code {server.returncode}")
+            raise RuntimeError(f"{name} stopped with code {server.returncode}")
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=2)
             connection.request("GET", "/t/")
@@ -183,7 +185,7 @@ def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"kalan serve did not answer within {START_TIMEOUT_S} s")
+    raise RuntimeError(f"{name} did not answer within {START_TIMEOUT_S} s")
 
 
 class Phone:

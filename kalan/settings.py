@@ -11,11 +11,11 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from kalan.core.datadir import STATIC_FOLDER, data_dir_path, secret_key_setting
+from kalan.core.server_settings import cache_setting, database_setting, trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -135,7 +135,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kalan.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# PostgreSQL: each server thread keeps its connection for a minute, checked before reuse; or,
+# with KALAN_DB_POOL_SIZE=n, each process shares a pool of n (README, "Serveur du siège").
+DATABASES = {"default": database_setting(DATABASE_URL, pool_size=envint("DB_POOL_SIZE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the attendance clicks of one trainer go on while another reads the roster.
     # Connections are kept (one per server thread, CONN_MAX_AGE above): the last connection to
@@ -150,6 +152,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-kalan.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared by every process of the install: the database's table by default, Redis when
+# KALAN_CACHE_URL names one (kalan/core/server_settings.py). What it holds: the counts of the
+# public certificate page's limiter (/v/), under hashed keys.
+CACHES = {
+    "default": cache_setting(
+        envstr("CACHE_URL"), database=DATABASES["default"], prefix=envstr("CACHE_PREFIX")
+    )
+}
 
 AUTH_USER_MODEL = "core.User"
 # django-axes must see every password check first, to count failures and refuse locked ones.
@@ -222,6 +233,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kalan.core.views_account.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kalan.core.http.client_address"
 AXES_VERBOSE = False  # its log lines name the account and the address
+# Failures and lock-outs are rows of the database (django-axes' default, written out): every
+# process of a headquarters install sees them, none keeps its own count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Participants' join page (/t/): wrong codes allowed per client address in 15 minutes, and per
 # test in an hour, whatever the address (kalan/assessments/throttle.py). The README works out
@@ -234,6 +248,11 @@ KALAN_JOIN_FAILURES_PER_TEST = envint("JOIN_FAILURES_PER_TEST", 600)
 # wait after each wrong code (kalan/core/two_factor.py).
 OTP_TOTP_ISSUER = "Kalan"
 
+# Sessions are rows of the database: whichever process answers a request finds the session and
+# its idle expiry. Django's engine, but the idle expiry is written again at most once a minute,
+# not on every request (kalan/core/sessions.py: a phone answering a test sends one every few
+# seconds).
+SESSION_ENGINE = "kalan.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
@@ -250,8 +269,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# True when a reverse proxy (holding the TLS certificate) forwards the requests to Kalan.
-KALAN_BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# True when a reverse proxy (holding the TLS certificate) forwards the requests to Kalan; naming
+# the proxies' addresses (KALAN_TRUSTED_PROXIES, loopback by default) says so too. The client's
+# address is then read from X-Forwarded-For, only on requests that come from one of them
+# (kalan.core.http.client_address).
+_PROXIES = envlist("TRUSTED_PROXIES", [])
+KALAN_BEHIND_PROXY = envbool("BEHIND_PROXY", bool(_PROXIES))
+KALAN_TRUSTED_PROXIES = trusted_proxies(_PROXIES, behind_proxy=KALAN_BEHIND_PROXY)
 # Behind HTTPS (a reverse proxy holding the certificate): HSTS only once TLS works everywhere,
 # since browsers remember it for SECURE_HSTS_SECONDS.
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 0)

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -180,6 +180,26 @@ def submission_of_test_or_404(*, test: Test, uid: str) -> Submission:
         uid=key,
         superseded_by__isnull=True,
     )
+
+
+def question_for_take(*, test_id: int, order: int) -> tuple[TestQuestion, int] | None:
+    """The test's question at ``order`` and the number of questions of the test; None if none.
+
+    One query, not two: the phone's question page runs it on every answer of every phone.
+    """
+    size = (
+        TestQuestion.objects.filter(test_id=OuterRef("test_id"))
+        .order_by()
+        .values("test_id")
+        .annotate(size=Count("pk"))
+        .values("size")
+    )
+    question = (
+        TestQuestion.objects.filter(test_id=test_id, order=order)
+        .annotate(test_size=Subquery(size))
+        .first()
+    )
+    return None if question is None else (question, int(question.test_size))
 
 
 def submission_for_take(*, pk: int) -> Submission | None:

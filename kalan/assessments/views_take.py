@@ -33,7 +33,11 @@ from kalan.assessments import services, services_take
 from kalan.assessments.errors import AssessmentError
 from kalan.assessments.forms_take import JoinForm, answer_from_post
 from kalan.assessments.models import Answer, QuestionKind, Submission, Test, TestQuestion
-from kalan.assessments.selectors_tests import submission_for_take, submission_progress
+from kalan.assessments.selectors_tests import (
+    question_for_take,
+    submission_for_take,
+    submission_progress,
+)
 from kalan.core.http import client_address
 
 SESSION_KEY = "kalan_take"
@@ -238,12 +242,12 @@ def take_question(request: HttpRequest, n: int) -> HttpResponse:
     refused = _refusal(request, submission)
     if refused is not None:
         return refused
-    question = TestQuestion.objects.filter(test_id=submission.test_id, order=n).first()
-    if question is None:
+    found = question_for_take(test_id=submission.test_id, order=n)
+    if found is None:
         return _message(
             request, submission, _("Cette question n’existe pas dans ce test."), status=404
         )
-    count = TestQuestion.objects.filter(test_id=submission.test_id).count()
+    question, count = found
     error = ""
     if request.method == "POST":
         try:

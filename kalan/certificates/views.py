@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,13 +15,13 @@ from kalan.certificates import services as service
 from kalan.certificates.models import Certificate
 from kalan.core.audit import audit_export
 from kalan.core.errors import KalanError
-from kalan.core.http import attachment
+from kalan.core.http import attachment, client_address
+from kalan.core.ratelimit import rate_limit_allows
 from kalan.core.roles import requires
 from kalan.workshops.selectors import get_in_scope_or_404, session_get_or_404
 
-# Public page: look-ups per client address and per minute. The count lives in Django's cache,
-# in-memory per process by default: behind several app processes it is per process unless
-# CACHES points at a shared cache.
+# Public page: look-ups per client address and per minute, counted in the cache every process
+# of the install shares (kalan.core.ratelimit): N gunicorn workers allow VERIFY_LIMIT in all.
 VERIFY_LIMIT = 30
 VERIFY_WINDOW_S = 60
 PDF = "application/pdf"
@@ -126,21 +124,15 @@ def certificate_download(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def _client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For, which any client can write. Hashed: the cache holds no
-    # address. Behind a proxy every visitor shares the proxy's address (and its limit).
-    address = request.META.get("REMOTE_ADDR", "")
-    return "kalan:verify:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    # X-Forwarded-For only from the trusted proxies (client_address), so that behind a proxy
+    # each visitor has a limit of their own. Keyed with the secret key: the cache holds no
+    # address, nor a plain hash of one (the 2³² IPv4 addresses are quickly hashed all).
+    address = client_address(request) or ""
+    return "kalan:verify:" + salted_hmac("kalan.verify", address).hexdigest()[:32]
 
 
 def _over_limit(request: HttpRequest) -> bool:
-    key = _client_key(request)
-    cache.add(key, 0, timeout=VERIFY_WINDOW_S)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=VERIFY_WINDOW_S)
-        count = 1
-    return count > VERIFY_LIMIT
+    return not rate_limit_allows(_client_key(request), limit=VERIFY_LIMIT, window_s=VERIFY_WINDOW_S)
 
 
 def _quiet(response: HttpResponse) -> HttpResponse:

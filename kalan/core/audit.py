@@ -182,6 +182,7 @@ class _Column:
     number: bool
 
 
+# Per process, and harmless so: each model's columns, read from its definition alike everywhere.
 _COLUMNS: dict[type[models.Model], tuple[_Column, ...]] = {}
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+import ipaddress
 import unicodedata
 from collections.abc import Iterable
 from typing import IO, Any, TypeVar, overload
@@ -42,18 +44,44 @@ def htmx_message(request: HttpRequest, message: str, *, status: int) -> HttpResp
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address a login attempt came from, which django-axes counts failures by.
+    """The address a request came from, which the limits count by (django-axes' lock-outs, the
+    join page's wrong codes, the public certificate page's look-ups).
 
-    Behind a reverse proxy (KALAN_BEHIND_PROXY) every request comes from the proxy: the client is
-    the last entry of X-Forwarded-For, the one the proxy itself appended (earlier entries are
-    whatever the client sent, so they cannot be trusted).
+    REMOTE_ADDR, unless it is one of the proxies of KALAN_TRUSTED_PROXIES (behind a proxy, loopback
+    by default): then the right-most entry of X-Forwarded-For that is not a trusted proxy, the
+    address the outermost trusted proxy saw. Entries to its left are whatever the client wrote,
+    and a client reaching Kalan without the proxy cannot be believed either.
     """
-    if settings.KALAN_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
-        if entries:
-            return entries[-1]
-    return request.META.get("REMOTE_ADDR")
+    remote = request.META.get("REMOTE_ADDR")
+    if not settings.KALAN_BEHIND_PROXY or not _is_trusted_proxy(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+    for entry in reversed(entries):
+        if not _is_trusted_proxy(entry):
+            return entry
+    # Only proxies in the chain (or none): the left-most is the closest to the client.
+    return entries[0] if entries else remote
+
+
+def _is_trusted_proxy(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return False  # not an address (a proxy's "unknown"): never trusted, so it is the client
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # a server listening on [::] sees IPv4 clients as ::ffff:a.b.c.d
+    return any(
+        ip in network for network in _trusted_networks(tuple(settings.KALAN_TRUSTED_PROXIES))
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_networks(
+    values: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    # A pure function of the setting's value (already checked by the settings): per process.
+    return tuple(ipaddress.ip_network(value, strict=False) for value in values)
 
 
 # What every download answers with: a file to save, never kept by a browser's or a proxy's

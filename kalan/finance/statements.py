@@ -484,6 +484,8 @@ def _styles() -> _Styles:
     )
 
 
+# Per process, and harmless so: a style per font size, the same in every process (README,
+# "Serveur du siège").
 _FITTED: dict[float, ParagraphStyle] = {}
 
 

@@ -22,7 +22,7 @@ from tests.factories import EnrollmentFactory, PersonFactory, UnitFactory, rank
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit() -> Iterator[None]:
+def _fresh_rate_limit(db: None) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()

@@ -94,6 +94,7 @@ def test_the_address_comes_from_the_proxy_only_behind_one(
     settings: Settings, behind_proxy: bool, expected: str
 ) -> None:
     settings.KALAN_BEHIND_PROXY = behind_proxy
+    settings.KALAN_TRUSTED_PROXIES = ["10.0.0.0/8"]
     request = RequestFactory().post(
         "/connexion/",
         REMOTE_ADDR="10.0.0.1",

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session as StoredSession
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,3 +204,52 @@ def test_a_phone_left_idle_past_the_limit_joins_again_where_it_stopped(
     assert join(phone, test.access_code) == "/t/q/3/"
     assert Submission.objects.count() == 1
     assert Answer.objects.filter(submission__enrollment=awa).count() == 2
+
+
+# --- Writes of the idle expiry (kalan/core/sessions.py) ------------------------------------------
+
+
+def stored_end(client: Client) -> dt.datetime:
+    return StoredSession.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_request_within_a_minute_of_the_last_write_does_not_write_the_session(
+    programme_officer: User, client_for: ClientFor, clock: Clock
+) -> None:
+    client = client_for(programme_officer)
+    assert signed_in(client)
+    written = stored_end(client)
+
+    clock.advance(seconds=50)
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in(client)
+
+    assert stored_end(client) == written
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+def test_a_request_more_than_a_minute_after_the_last_write_pushes_the_end_back(
+    programme_officer: User, client_for: ClientFor, clock: Clock
+) -> None:
+    client = client_for(programme_officer)
+    assert signed_in(client)
+    written = stored_end(client)
+
+    clock.advance(minutes=1, seconds=1)
+    assert signed_in(client)
+
+    assert stored_end(client) >= written + dt.timedelta(minutes=1)
+
+
+def test_a_session_whose_data_changes_is_written_at_once(
+    sevare_session: Session, awa: Enrollment, clock: Clock
+) -> None:
+    test = open_test(sevare_session)
+    phone = Client()
+    phone.get("/t/")
+    written = stored_end(phone) if phone.session.session_key else None
+
+    assert join(phone, test.access_code) == "/t/q/1/"  # the session now names the copy
+
+    assert phone.session.get("kalan_take") == Submission.objects.get(enrollment=awa).pk
+    assert stored_end(phone) != written

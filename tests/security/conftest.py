@@ -36,7 +36,7 @@ from tests.security.support import Programme, present_every_day
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(db: None) -> None:
     cache.clear()
 
 

@@ -102,6 +102,7 @@ def test_behind_a_proxy_the_client_s_own_forwarded_entries_do_not_reset_the_coun
     settings: Settings, programme_officer: User
 ) -> None:
     settings.KALAN_BEHIND_PROXY = True
+    settings.KALAN_TRUSTED_PROXIES = ["10.0.0.1"]
     client = Client()
     statuses = [
         attempt(

@@ -395,6 +395,8 @@ class HeaderLines(Flowable):
 # --- Page decoration ---------------------------------------------------------------------------
 
 
+# Per process: keyed by the file's modification time, so a logo changed through another process
+# is read again here too.
 @cache
 def _logo_reader(path: str, mtime: float) -> ImageReader | None:
     try:
