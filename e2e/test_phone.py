@@ -57,9 +57,8 @@ def test_session_page_does_not_scroll_sideways_on_a_phone(
         assert frame["overflowX"] in ("auto", "scroll"), frame
 
     # The first day can be marked with a thumb: its buttons are on screen and big enough.
-    mark = page.get_by_role(
-        "button", name="KONATÉ-DEMBÉLÉ 00 Mahamadou Abdoulaye Ousmane présent(e) le 8 novembre"
-    )
+    # Named by its row's person and its column's header (aria-labelledby).
+    mark = page.get_by_role("button", name="KONATÉ-DEMBÉLÉ 00 Mahamadou Abdoulaye Ousmane mar 8/11")
     mark.scroll_into_view_if_needed()
     box = mark.bounding_box()
     assert box is not None

@@ -202,11 +202,18 @@ def question_for_take(*, test_id: int, order: int) -> tuple[TestQuestion, int] |
     return None if question is None else (question, int(question.test_size))
 
 
-def submission_for_take(*, pk: int) -> Submission | None:
-    """The copy a phone's session points at, with what its pages show, or None if it is gone."""
+def submission_for_take(*, pk: int, person: bool = False) -> Submission | None:
+    """The copy a phone's session points at, with its test, or None if it is gone.
+
+    ``person``: with the participant too, for the two pages that name them (the first question
+    and the summary). Every other request of a phone — an answer every few seconds, a thousand
+    phones at once (bench/scale.py) — needs only the test: the two joins and the Person built
+    from them were a tenth of the CPU time of an answer.
+    """
+    related = ("test", "enrollment__person") if person else ("test",)
     # A copy superseded by a merge is no longer answered: the phone starts again.
     return (
-        Submission.objects.select_related("test", "enrollment__person")
+        Submission.objects.select_related(*related)
         .filter(pk=pk, superseded_by__isnull=True)
         .first()
     )

@@ -50,11 +50,12 @@ RATINGS = range(1, 6)
 WAIT_REFRESH_S = 5
 
 
-def _current(request: HttpRequest) -> Submission | None:
+def _current(request: HttpRequest, *, person: bool = False) -> Submission | None:
+    """The copy this phone fills; ``person``: with the participant, for a page naming them."""
     pk = request.session.get(SESSION_KEY)
     if not isinstance(pk, int):
         return None
-    return submission_for_take(pk=pk)
+    return submission_for_take(pk=pk, person=person)
 
 
 def _message(
@@ -236,7 +237,9 @@ def _resume_at(submission: Submission) -> int:
 @login_not_required
 @never_cache
 def take_question(request: HttpRequest, n: int) -> HttpResponse:
-    submission = _current(request)
+    # The first question's page names the participant; an answer that fails its check shows
+    # the page again and reads the person then, from the copy's lazy relation.
+    submission = _current(request, person=request.method == "GET" and n == 1)
     if submission is None:
         return redirect("take_join")
     refused = _refusal(request, submission)
@@ -309,7 +312,7 @@ def _shown(question: TestQuestion) -> dict[str, Any]:
 @login_not_required
 @never_cache
 def take_summary(request: HttpRequest) -> HttpResponse:
-    submission = _current(request)
+    submission = _current(request, person=True)
     if submission is None:
         return redirect("take_join")
     refused = _refusal(request, submission)

@@ -109,8 +109,11 @@ def test_the_session_page_shows_the_roster_in_that_order(
         reverse("session_detail", kwargs={"uid": sevare_session.uid})
     )
 
-    shown = [row.enrollment.person for row in page.context["roster"].rows]
-    assert names(shown) == EXPECTED
+    # The page reads its rows as tuples (RosterEntry), each with the person's full name.
+    shown = [row.enrollment.full_name for row in page.context["roster"].rows]
+    assert shown == [
+        Person(last_name=last, first_names=first).full_name for last, first in EXPECTED
+    ]
 
 
 def test_bulk_created_and_renamed_persons_get_their_sort_keys() -> None:
