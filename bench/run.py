@@ -10,8 +10,8 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     session_page_p95_ms_400: ...        the median, at each size)
     session_page_kb_40: 40.8 KB         the body of one answer (target at 400: PAGE_TARGET_KB)
     session_page_kb_400: 240.8 KB
-    session_page_queries_40: 9 queries  SQL queries of one request
-    session_page_queries_400: 9 queries
+    session_page_queries_40: 13 queries SQL queries of one request
+    session_page_queries_400: 13 queries
     export_200000_rows_peak_mb: 85.2 MB  peak memory (RSS) a 200,000-person XLSX export adds
     duplicate_scan_200000_s: 12.3 s     one full duplicate_pairs() over a 200,000-person registry
     concurrent_submissions_sent: 80     80 phones send a 20-question test at the same moment to
