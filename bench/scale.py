@@ -52,7 +52,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from submissions import wait_ready
+from submissions import p99, stop, wait_ready
 
 PARTICIPANTS = 1000
 QUESTIONS = 25
@@ -168,14 +168,6 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def p99(values: list[float]) -> float:
-    """Nearest-rank 99th percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
-
-
 def stored_answers(run_database: str, test_pk: int) -> int:
     import psycopg
 
@@ -242,12 +234,7 @@ def measure(
             run.errors.append(str(error))
             elapsed = locust_cpu = math.nan
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+            stop(server, grace_s=30)
     server_cpu = cpu_of_children() - before - locust_cpu if not math.isnan(locust_cpu) else math.nan
     if out.exists():
         results = json.loads(out.read_text(encoding="utf-8"))

@@ -300,8 +300,18 @@ def participant(
         phone.close()
 
 
+def stop(server: subprocess.Popen[bytes], grace_s: float) -> None:
+    """Stop a server started by a bench: TERM, then KILL if it has not ended after grace_s."""
+    server.terminate()
+    try:
+        server.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
 def p99(values: list[float]) -> float:
-    """Nearest-rank 99th percentile: with 80 values, the slowest one."""
+    """Nearest-rank 99th percentile: with 80 values, the slowest one (bench/scale.py too)."""
     if not values:
         return math.nan
     ordered = sorted(values)
@@ -343,12 +353,7 @@ def measure_submissions(folder: Path) -> SubmissionFigures:
         except RuntimeError as error:
             errors.append(str(error))
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+            stop(server, grace_s=10)
     if errors:
         tail = log_path.read_text(errors="replace")[-2000:]
         print(f"bench: server log (end):\n{tail}", file=sys.stderr)
