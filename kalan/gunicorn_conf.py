@@ -28,28 +28,17 @@ import os
 from typing import Any
 
 from kalan.core.datadir import prepare_data_dir
-
-
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"KALAN_{name}", "").strip() or default
-
-
-def _env_int(name: str, default: int) -> int:
-    value = _env(name, str(default))
-    try:
-        return int(value)
-    except ValueError:
-        raise SystemExit(f"KALAN_{name} must be an integer, not {value!r}") from None
-
+from kalan.core.env import envbool, envint, envlist, envstr
+from kalan.core.server_settings import LOOPBACK
 
 wsgi_app = "kalan.wsgi:application"
-bind = [address.strip() for address in _env("BIND", "127.0.0.1:8000").split(",")]
+bind = envlist("BIND", ["127.0.0.1:8000"])
 # One process per core, no more: processes beyond the cores take turns on them, and each turn
 # evicts the other's working set from the CPU caches. Measured on 2 cores shared with
 # PostgreSQL (bench/scale.py, CPU time of gunicorn per request, saturated): 6-7 ms with 1 or 2
 # processes, 8.7-10.4 ms with 4, threads 1 or 4 alike, and 30 % fewer requests served.
-workers = _env_int("WORKERS", max(2, os.cpu_count() or 1))
-threads = _env_int("THREADS", 4)
+workers = envint("WORKERS", max(2, os.cpu_count() or 1))
+threads = envint("THREADS", 4)
 worker_class = "gthread"
 # Loaded once in the master, then shared by the forked workers (copy on write): less memory
 # per worker and a fast restart of one. Nothing in Kalan opens a connection (database, Redis)
@@ -62,11 +51,11 @@ keepalive = 5
 
 # gunicorn reads X-Forwarded-Proto itself from these addresses only; Kalan reads X-Forwarded-For
 # through the same list (KALAN_TRUSTED_PROXIES, kalan.core.http.client_address).
-forwarded_allow_ips = _env("TRUSTED_PROXIES", "127.0.0.1,::1")
+forwarded_allow_ips = ",".join(envlist("TRUSTED_PROXIES", list(LOOPBACK)))
 
 errorlog = "-"
-loglevel = _env("LOG_LEVEL", "info").lower()
-accesslog = os.environ.get("KALAN_ACCESS_LOG") or None
+loglevel = (envstr("LOG_LEVEL").strip() or "info").lower()
+accesslog = envstr("ACCESS_LOG").strip() or None
 # Time, worker pid, method, path (no query string), status, bytes, duration.
 access_log_format = '%(t)s %(p)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 # gunicorn 24+ opens a control socket at one fixed path per account, which two installs (or a
@@ -80,7 +69,7 @@ logger_class = "kalan.core.access_log.QuietLogger"
 
 def _collect_static() -> None:
     """What ``kalan serve`` does before it serves: the static files gathered in the data folder."""
-    if _env("COLLECTSTATIC", "true").lower() in {"0", "false", "no", "off", "non"}:
+    if not envbool("COLLECTSTATIC", True):
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalan.settings")
     prepare_data_dir()

@@ -8,48 +8,16 @@ Importing it makes nothing: the folder and the key are made by kalan.core.datadi
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from kalan.core.datadir import STATIC_FOLDER, data_dir_path, secret_key_setting
+from kalan.core.env import envbool, envint, envlist, envstr
 from kalan.core.server_settings import cache_setting, database_setting, trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent
-
-
-def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(f"KALAN_{name}", default)
-
-
-def envbool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(f"KALAN_{name}")
-    if value is None or value.strip() == "":
-        return default
-    if value.strip().lower() in {"1", "true", "yes", "on", "oui"}:
-        return True
-    if value.strip().lower() in {"0", "false", "no", "off", "non"}:
-        return False
-    raise ValueError(f"KALAN_{name} must be a boolean (true/false), not {value!r}")
-
-
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(f"KALAN_{name}")
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"KALAN_{name} must be an integer, not {value!r}") from None
-
-
-def envlist(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(f"KALAN_{name}")
-    if value is None or value.strip() == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 # Only paths and reads here: the folder and the key are made by kalan.core.datadir's

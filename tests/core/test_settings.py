@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from kalan.core.datadir import DataDirError, prepare_data_dir, secret_key_setting
-from kalan.settings import envbool, envint, envlist
+from kalan.core.env import envbool, envint, envlist
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
