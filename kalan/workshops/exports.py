@@ -42,7 +42,7 @@ def session_export_table(*, user: Viewer, session: Session) -> ExportTable:
     roster = session_roster(session=session)
     roles = {value: str(label) for value, label in Enrollment.Role.choices}
     statuses = {value: str(label) for value, label in Enrollment.Status.choices}
-    weight = 0.5 if session.half_days else 1
+    weight = session.mark_weight
     regions = RegionIndex()
 
     def rows() -> Iterator[list[CellValue]]:

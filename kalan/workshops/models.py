@@ -209,6 +209,12 @@ class Session(GlobalModel):
             return [Attendance.Half.MORNING, Attendance.Half.AFTERNOON]
         return [Attendance.Half.DAY]
 
+    @property
+    def mark_weight(self) -> float:
+        """The days one attendance mark counts for: half a day when presence is taken by
+        half-days. Whole days give the integer 1, so that counts of whole days stay integers."""
+        return 0.5 if self.half_days else 1
+
 
 class EnrollmentRole(models.TextChoices):
     PARTICIPANT = "participant", _("participant")

@@ -229,7 +229,7 @@ class SessionRoster(Generic[R]):
     @property
     def person_days(self) -> float:
         """Days of presence of participants; a half-day counts for half a day."""
-        weight = 0.5 if self.session.half_days else 1.0
+        weight = self.session.mark_weight
         return sum(
             r.present_count * weight
             for r in self.rows
@@ -490,7 +490,7 @@ def attendance_totals(*, enrollment: Enrollment, day: dt.date, half: str) -> Att
         enrollment__role=Enrollment.Role.PARTICIPANT,
         enrollment__superseded_by__isnull=True,
     )
-    weight = 0.5 if session.half_days else 1.0
+    weight = session.mark_weight
     return AttendanceTotals(
         column=participants.filter(day=day, half=half).count(),
         row=enrollment.attendances.filter(in_columns).count(),

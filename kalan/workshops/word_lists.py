@@ -73,7 +73,7 @@ def attendance_summary_docx(*, session: Session) -> bytes:
     title = document.add_heading(_("Récapitulatif des présences"), level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(_session_line(session))
-    weight = 0.5 if session.half_days else 1.0
+    weight = session.mark_weight
     day_count = len(session.days)
     head = [_("N°"), _("Nom et prénoms"), _("Grade"), _("Rôle")]
     for column in roster.column_details:
