@@ -127,20 +127,6 @@ def roster_columns_version(*, session: Session) -> str:
 
 
 @dataclass(frozen=True)
-class RosterCell:
-    column: RosterColumn
-    present: bool
-
-    @property
-    def day(self) -> dt.date:
-        return self.column.day
-
-    @property
-    def half(self) -> str:
-        return self.column.half
-
-
-@dataclass(frozen=True)
 class PriorTraining:
     """An earlier session where the person was present and learned some of the same objectives."""
 
@@ -191,15 +177,7 @@ class RosterRow(Generic[R]):
     enrollment: R
     marks: list[bool]  # one per (day, half) column, in the order of SessionRoster.columns
     present_count: int
-    columns: list[RosterColumn] = field(default_factory=list, repr=False)
     prior: list[PriorTraining] = field(default_factory=list)
-
-    @property
-    def cells(self) -> list[RosterCell]:
-        return [
-            RosterCell(column=column, present=mark)
-            for column, mark in zip(self.columns, self.marks, strict=True)
-        ]
 
 
 @dataclass
@@ -380,9 +358,7 @@ def _roster(session: Session, records: list[R]) -> SessionRoster[R]:
             marks[n] = True
             if record.role == Enrollment.Role.PARTICIPANT:
                 totals[n] += 1
-        rows.append(
-            RosterRow(enrollment=record, marks=marks, present_count=sum(marks), columns=details)
-        )
+        rows.append(RosterRow(enrollment=record, marks=marks, present_count=sum(marks)))
     prior = prior_training(session=session, person_ids=[r.enrollment.person_id for r in rows])
     for row in rows:
         row.prior = prior.get(row.enrollment.person_id, [])

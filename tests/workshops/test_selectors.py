@@ -86,11 +86,11 @@ def test_roster_row_of_a_facilitator_still_shows_their_marks(sevare_session: Ses
     facilitator = EnrollmentFactory(session=sevare_session, role=FACILITATOR)
     present(facilitator, NOV_10)
 
-    (row,) = selectors.session_roster(session=sevare_session).rows
+    roster = selectors.session_roster(session=sevare_session)
+    (row,) = roster.rows
 
     assert row.marks == [False, False, True]
-    assert [cell.present for cell in row.cells] == [False, False, True]
-    assert [cell.day for cell in row.cells] == [NOV_8, NOV_9, NOV_10]
+    assert [column.day for column in roster.column_details] == [NOV_8, NOV_9, NOV_10]
 
 
 def test_roster_counts_a_half_day_as_half_a_person_day() -> None:
