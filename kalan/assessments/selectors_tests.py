@@ -6,11 +6,12 @@ Results and item analysis live in ``selectors.py``.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -64,10 +65,6 @@ def test_get_or_404(*, uid: str, user: AnyUser) -> Test:
         session="session",
         uid=uid,
     )
-
-
-def test_questions(*, test: Test) -> list[TestQuestion]:
-    return list(test.questions.order_by("order"))
 
 
 @dataclass(frozen=True)
@@ -159,7 +156,7 @@ def _answer_given(prefix: str = "") -> Q:
 
 def submission_progress(*, submission: Submission) -> tuple[list[TestQuestion], set[int]]:
     """The test's questions in order, and the ids of those this copy has answered."""
-    questions = list(TestQuestion.objects.filter(test_id=submission.test_id).order_by("order"))
+    questions = list(test_questions(test=submission.test))
     answered = set(
         Answer.objects.filter(submission=submission)
         .filter(_answer_given())
@@ -182,38 +179,47 @@ def submission_of_test_or_404(*, test: Test, uid: str) -> Submission:
     )
 
 
-def question_for_take(*, test_id: int, order: int) -> tuple[TestQuestion, int] | None:
-    """The test's question at ``order`` and the number of questions of the test; None if none.
+def test_questions(*, test: Test) -> tuple[TestQuestion, ...]:
+    """The test's questions in order, read once per process and test.
 
-    One query, not two: the phone's question page runs it on every answer of every phone.
+    A test's questions are written once, when it is built (``services.test_create``), and never
+    changed: the phone's pages, which ask for them on every answer of every phone
+    (bench/scale.py), read them from this process's memory instead of the database. The key
+    holds the test's global id as well as its row id, so that a row id SQLite gives again after
+    a deletion never finds the questions of the test deleted. Frozen questions are the institution's
+    own text, nobody's personal data; shared read-only between threads.
     """
-    size = (
-        TestQuestion.objects.filter(test_id=OuterRef("test_id"))
-        .order_by()
-        .values("test_id")
-        .annotate(size=Count("pk"))
-        .values("size")
-    )
-    question = (
-        TestQuestion.objects.filter(test_id=test_id, order=order)
-        .annotate(test_size=Subquery(size))
-        .first()
-    )
-    return None if question is None else (question, int(question.test_size))
+    return _questions_of(test.pk, test.uid)
 
 
-def submission_for_take(*, pk: int, person: bool = False) -> Submission | None:
+@functools.lru_cache(maxsize=64)
+def _questions_of(test_pk: int, _test_uid: uuid.UUID) -> tuple[TestQuestion, ...]:
+    return tuple(TestQuestion.objects.filter(test_id=test_pk).order_by("order"))
+
+
+def question_for_take(*, test: Test, order: int) -> tuple[TestQuestion, int] | None:
+    """The test's question at ``order`` and the number of questions of the test; None if none."""
+    questions = test_questions(test=test)
+    found = [question for question in questions if question.order == order]
+    return (found[0], len(questions)) if found else None
+
+
+def submission_for_take(*, pk: int, person: bool = False, lock: bool = False) -> Submission | None:
     """The copy a phone's session points at, with its test, or None if it is gone.
 
     ``person``: with the participant too, for the two pages that name them (the first question
     and the summary). Every other request of a phone — an answer every few seconds, a thousand
     phones at once (bench/scale.py) — needs only the test: the two joins and the Person built
     from them were a tenth of the CPU time of an answer.
+
+    ``lock``: the copy's row locked until the caller's transaction ends, as ``services.answer_save``
+    wants it (``locked=True``), so that an answer reads its copy once. The copy's row only: a
+    lock on the test's row too, which every phone reads, would queue all their answers behind
+    one another. NO KEY UPDATE, since nothing changes the copy's key.
     """
     related = ("test", "enrollment__person") if person else ("test",)
     # A copy superseded by a merge is no longer answered: the phone starts again.
-    return (
-        Submission.objects.select_related(*related)
-        .filter(pk=pk, superseded_by__isnull=True)
-        .first()
-    )
+    copies = Submission.objects.select_related(*related).filter(pk=pk, superseded_by__isnull=True)
+    if lock:
+        copies = copies.select_for_update(of=("self",), no_key=True)
+    return copies.first()

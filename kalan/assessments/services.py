@@ -218,7 +218,18 @@ def _writable(submission: Submission, *, device: str | None = None) -> Submissio
     ``device``: the phone writing (``services_take.device_id``), refused with ``device_replaced``
     when the trainer handed the copy to another phone; None for writes that come from no phone.
     """
-    locked = Submission.objects.select_for_update().select_related("test").get(pk=submission.pk)
+    # The copy's row only: FOR UPDATE with the join would also lock the test's row, which every
+    # phone's answer reads, and queue all of them behind one another (bench/scale.py).
+    locked = (
+        Submission.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("test")
+        .get(pk=submission.pk)
+    )
+    _check_writable(locked, device=device)
+    return locked
+
+
+def _check_writable(locked: Submission, *, device: str | None) -> None:
     if device is not None and locked.device and locked.device != device:
         raise AssessmentError(
             _("Le formateur a confié cette copie à un autre téléphone."),
@@ -233,7 +244,6 @@ def _writable(submission: Submission, *, device: str | None = None) -> Submissio
             _("Vos réponses à ce test ont déjà été envoyées : la première copie est gardée."),
             code="already_submitted",
         )
-    return locked
 
 
 def _clean_answer(
@@ -259,7 +269,6 @@ def _clean_answer(
     return chosen, None, ""
 
 
-@transaction.atomic
 def answer_save(
     *,
     submission: Submission,
@@ -268,14 +277,40 @@ def answer_save(
     rating: int | None = None,
     text: str = "",
     device: str | None = None,
+    locked: bool = False,
 ) -> None:
     """Keep one answer as soon as it is given, so a dropped connection loses nothing.
 
     Raises AssessmentError ``test_closed``, ``already_submitted``, ``device_replaced`` (another
     phone took the copy over) or ``tampered`` (a question of another test, an unknown choice, a
     rating out of range).
+
+    ``locked``: the caller read ``submission`` with its row lock inside the transaction this runs
+    in (``selectors_tests.submission_for_take(lock=True)``), so it is checked as it is, not read
+    again: the phone's answer, which a thousand phones send every few seconds, reads its copy
+    once and opens no savepoint.
     """
-    locked = _writable(submission, device=device)
+    if not locked:
+        with transaction.atomic():
+            copy = _writable(submission, device=device)
+            _answer_write(copy, question, choices=choices, rating=rating, text=text)
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "answer_save(locked=True) outside a transaction"
+        )
+    _check_writable(submission, device=device)
+    _answer_write(submission, question, choices=choices, rating=rating, text=text)
+
+
+def _answer_write(
+    locked: Submission,
+    question: TestQuestion,
+    *,
+    choices: Sequence[str],
+    rating: int | None,
+    text: str,
+) -> None:
     if question.test_id != locked.test_id:
         raise AssessmentError(
             _("Réponse invalide : rechargez la page et répondez à nouveau."), code="tampered"

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -237,22 +238,40 @@ def _resume_at(submission: Submission) -> int:
 @login_not_required
 @never_cache
 def take_question(request: HttpRequest, n: int) -> HttpResponse:
-    # The first question's page names the participant; an answer that fails its check shows
-    # the page again and reads the person then, from the copy's lazy relation.
-    submission = _current(request, person=request.method == "GET" and n == 1)
+    if request.method == "POST":
+        return _answer(request, n)
+    # The first question's page names the participant.
+    submission = _current(request, person=n == 1)
     if submission is None:
         return redirect("take_join")
     refused = _refusal(request, submission)
     if refused is not None:
         return refused
-    found = question_for_take(test_id=submission.test_id, order=n)
-    if found is None:
-        return _message(
-            request, submission, _("Cette question n’existe pas dans ce test."), status=404
-        )
-    question, count = found
+    return _question_page(request, submission, n)
+
+
+def _answer(request: HttpRequest, n: int) -> HttpResponse:
+    """Save the answer to question ``n`` and go on (or back, or to the summary).
+
+    The request a thousand phones send every few seconds (bench/scale.py): the copy is read
+    once, locked, with its test; the question comes from the process's memory; the answer is one
+    INSERT … ON CONFLICT. An answer that fails its check shows the page again with the error.
+    """
+    pk = request.session.get(SESSION_KEY)
+    if not isinstance(pk, int):
+        return redirect("take_join")
     error = ""
-    if request.method == "POST":
+    with transaction.atomic():
+        submission = submission_for_take(pk=pk, lock=True)
+        if submission is None:
+            return redirect("take_join")
+        refused = _refusal(request, submission)
+        if refused is not None:
+            return refused
+        found = question_for_take(test=submission.test, order=n)
+        if found is None:
+            return _missing(request, submission)
+        question, count = found
         try:
             choices, rating, text = answer_from_post(question.content, request.POST)
             services.answer_save(
@@ -262,18 +281,35 @@ def take_question(request: HttpRequest, n: int) -> HttpResponse:
                 rating=rating,
                 text=text,
                 device=_device(request),
+                locked=True,
             )
         except AssessmentError as failure:
+            # The checks raise before anything is written: the transaction has nothing to undo.
             if failure.code != "tampered":
                 return _error_page(request, submission, failure)
             error = str(failure)
-        else:
-            go = request.POST.get("go", "next")
-            if go == "prev" and n > 1:
-                return redirect("take_question", n=n - 1)
-            if go == "summary" or n >= count:
-                return redirect("take_summary")
-            return redirect("take_question", n=n + 1)
+    if error:
+        return _question_page(request, submission, n, error=error)
+    go = request.POST.get("go", "next")
+    if go == "prev" and n > 1:
+        return redirect("take_question", n=n - 1)
+    if go == "summary" or n >= count:
+        return redirect("take_summary")
+    return redirect("take_question", n=n + 1)
+
+
+def _missing(request: HttpRequest, submission: Submission) -> HttpResponse:
+    return _message(request, submission, _("Cette question n’existe pas dans ce test."), status=404)
+
+
+def _question_page(
+    request: HttpRequest, submission: Submission, n: int, *, error: str = ""
+) -> HttpResponse:
+    """Question ``n`` with the answer given so far; ``error``: why the last one was refused."""
+    found = question_for_take(test=submission.test, order=n)
+    if found is None:
+        return _missing(request, submission)
+    question, count = found
     answer = Answer.objects.filter(submission=submission, question=question).first()
     return render(
         request,

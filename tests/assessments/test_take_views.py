@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from kalan.assessments import services
 from kalan.assessments.bank import survey_contents
-from kalan.assessments.models import Answer, Submission
+from kalan.assessments.models import Answer, Submission, TestQuestion
 from kalan.assessments.models import Test as AssessmentTest
+from kalan.assessments.selectors_tests import question_for_take
 from kalan.assessments.views_take import DEVICE_COOKIE, SESSION_KEY
 from kalan.people.models import Person
 from kalan.workshops.models import Enrollment, Session
@@ -218,6 +219,51 @@ def test_an_answer_reads_no_person_but_the_summary_names_them(phone: Client) -> 
     assert response["Location"] == q(2)
     assert not [query for query in answering.captured_queries if people in query["sql"]]
     assert "DIARRA Awa" in _text(phone.get(SUMMARY))
+
+
+def test_an_answer_reads_its_copy_once_and_the_questions_from_memory(phone: Client) -> None:
+    # bench/scale.py: a thousand phones answer every few seconds. The copy is read once, with
+    # its row lock; the test's frozen questions come from the process's memory after the first
+    # answer; the lock is on the copy's row only, never on the test's, which every phone reads.
+    phone.post(q(1), {"choice": "A"})
+    with CaptureQueriesContext(connection) as answering:
+        response = phone.post(q(2), {"choice": ["A", "C"]})
+    assert response["Location"] == q(3)
+    statements = [query["sql"] for query in answering.captured_queries]
+    copies = [
+        sql
+        for sql in statements
+        if sql.startswith("SELECT") and f'FROM "{Submission._meta.db_table}"' in sql
+    ]
+    assert len(copies) == 1
+    assert not [sql for sql in statements if TestQuestion._meta.db_table in sql]
+    if connection.features.has_select_for_update_of:
+        assert copies[0].endswith(f'FOR NO KEY UPDATE OF "{Submission._meta.db_table}"')
+    assert Answer.objects.get(question__order=2).choices == ["A", "C"]
+
+
+def test_the_questions_kept_in_memory_are_those_of_the_test_asked_for(session: Session) -> None:
+    # Keyed by the test's global id too: SQLite gives a deleted row's id again, and the new test
+    # must not be answered with the questions of the one deleted.
+    first = open_test(session)
+    kept = question_for_take(test=first, order=1)
+    assert kept is not None
+    first.delete()
+    second = services.test_create(
+        session=session,
+        kind=AssessmentTest.Kind.PRE,
+        title="Autre test",
+        contents=[{"kind": "open", "text": "Qu’est-ce qu’une garde à vue ?", "choices": []}],
+    )
+    found = question_for_take(test=second, order=1)
+    assert found is not None
+    question, count = found
+    assert (question.test_id, question.content["text"], count) == (
+        second.pk,
+        "Qu’est-ce qu’une garde à vue ?",
+        1,
+    )
+    assert question_for_take(test=second, order=2) is None
 
 
 def test_previous_and_summary_buttons_save_too(phone: Client) -> None:
