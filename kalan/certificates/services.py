@@ -32,6 +32,7 @@ from kalan.certificates.models import Certificate
 from kalan.core.audit import audit_bulk_created
 from kalan.core.formats import NBSP, date_short, dates_phrase, fr
 from kalan.core.models import Organisation, Signatory, User
+from kalan.core.numbering import NumberingError, sequence_next, sequence_of
 from kalan.core.render.layout import (
     BODY,
     FONT,
@@ -152,17 +153,25 @@ def _organisation_of(session: Session) -> Organisation:
     return session.workshop.axis.plan.organisation
 
 
-def _number_prefix(organisation: Organisation, year: int) -> str:
+def number_prefix(*, session: Session) -> str:
+    """The series of the session's certificates: the institution's acronym and the year it ends,
+    « CNDH-2022- ». A field kit sets a block of it aside for the venue laptop."""
+    organisation = _organisation_of(session)
     acronym = "".join(c for c in (organisation.acronym or "").upper() if c.isalnum())
     if not acronym:
         acronym = "".join(word[0] for word in organisation.name.split() if word[:1].isupper())
-    return f"{acronym or 'ATT'}-{year}-"
+    return f"{acronym or 'ATT'}-{session.end_date.year}-"
 
 
-def _next_sequence(prefix: str) -> int:
+def _next_sequence(prefix: str, count: int) -> int:
+    """The first of ``count`` numbers (``kalan.core.numbering``: past the blocks kits took, or
+    inside this laptop's own block). Raises NumberingError on a laptop whose block is used up."""
     taken = Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    last = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
-    return last + 1
+    return sequence_next(
+        prefix=prefix,
+        taken=(n for n in (sequence_of(number, prefix) for number in taken) if n is not None),
+        count=count,
+    )
 
 
 def short_code_new() -> str:
@@ -213,8 +222,11 @@ def certificates_issue(
     ]
     if not newcomers:
         return []
-    prefix = _number_prefix(organisation, session.end_date.year)
-    first = _next_sequence(prefix)
+    prefix = number_prefix(session=session)
+    try:
+        first = _next_sequence(prefix, len(newcomers))
+    except NumberingError as error:
+        raise CertificateError(error.message, code=error.code) from None
     codes = _short_codes(len(newcomers))
     certificates = [
         Certificate(

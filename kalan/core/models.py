@@ -312,3 +312,35 @@ class Partner(GlobalModel):
 
     def __str__(self) -> str:
         return self.acronym or self.name
+
+
+class NumberBlock(models.Model):
+    """A block of numbers of one series (« CNDH-2022- », « EP-2022- ») set aside for a venue laptop.
+
+    At headquarters (``local`` false) it is a block a field kit took: headquarters numbers past
+    it, so that the laptop and headquarters never give the same number. On the laptop that
+    opened the kit (``local`` true) it is the only numbers it may give (``kalan.core.numbering``).
+    Numbers of a block left unused stay unused: a gap in the series, never a double.
+    """
+
+    prefix = models.CharField(_("série"), max_length=40)
+    first = models.PositiveIntegerField(_("premier numéro"))
+    last = models.PositiveIntegerField(_("dernier numéro"))
+    local = models.BooleanField(_("numéros de ce poste"), default=False)
+    holder = models.CharField(_("réservé pour"), max_length=200)
+    kit_uid = models.UUIDField(_("kit"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bloc de numéros")
+        verbose_name_plural = _("blocs de numéros")
+        ordering = ["prefix", "first"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first__gte=1, last__gte=models.F("first")),
+                name="number_block_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.first}…{self.prefix}{self.last}"

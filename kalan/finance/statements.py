@@ -52,6 +52,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from kalan.core import formats
 from kalan.core.models import Organisation, User
+from kalan.core.numbering import NumberingError, sequence_next, sequence_of
 from kalan.core.render import layout
 from kalan.core.render.spreadsheets import CellValue, ExportTable, spreadsheet_safe
 from kalan.finance import signatures
@@ -281,15 +282,26 @@ def statement_closing(total: int) -> str:
     }
 
 
-def _next_number(year: int) -> str:
-    prefix = f"{NUMBER_PREFIX}-{year}-"
-    last = (
-        PaymentStatement.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
+def number_prefix(*, session: Session) -> str:
+    """The series of the session's statements, « EP-2022- » (the year it starts). A field kit
+    sets a block of it aside for the venue laptop."""
+    return f"{NUMBER_PREFIX}-{session.start_date.year}-"
+
+
+def _next_number(session: Session) -> str:
+    """The next number of the series (``kalan.core.numbering``: past the blocks kits took, or
+    inside this laptop's own block). Raises StatementError on a laptop whose block is used up."""
+    prefix = number_prefix(session=session)
+    taken = PaymentStatement.objects.filter(number__startswith=prefix).values_list(
+        "number", flat=True
     )
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    try:
+        sequence = sequence_next(
+            prefix=prefix,
+            taken=(n for n in (sequence_of(number, prefix) for number in taken) if n is not None),
+        )
+    except NumberingError as error:
+        raise StatementError(error.message, code=error.code) from None
     return f"{prefix}{sequence:04d}"
 
 
@@ -323,7 +335,7 @@ def statement_issue(*, session: Session, by: User | None) -> PaymentStatement:
     issued_on = timezone.localdate()
     total = statement_total(lines)
     for _attempt in range(3):
-        number = _next_number(session.start_date.year)
+        number = _next_number(session)
         pdf = statement_pdf(
             session=session,
             organisation=organisation,

@@ -27,7 +27,7 @@ from kalan.certificates.services import (
     verification_url,
 )
 from kalan.core.formats import plain_spaces
-from kalan.core.models import Organisation, Signatory, User
+from kalan.core.models import NumberBlock, Organisation, Signatory, User
 from kalan.people.models import Person
 from kalan.workshops.models import Attendance, Enrollment, Session
 from tests.factories import EnrollmentFactory, PersonFactory, SessionFactory, rank
@@ -186,6 +186,21 @@ def test_issue_is_idempotent_and_numbers_newcomers_after(sevare_session: Session
     kept.refresh_from_db()
     assert (kept.number, kept.enrollment_id) == ("CNDH-2022-0001", first.pk)
     assert added.number == "CNDH-2022-0002"
+    assert Certificate.objects.count() == 2
+
+
+def test_a_laptop_numbers_inside_the_block_its_kit_set_aside(sevare_session: Session) -> None:
+    NumberBlock.objects.create(prefix="CNDH-2022-", first=41, last=42, holder="Siège", local=True)
+    people = [enrolled(sevare_session) for _ in range(3)]
+    for enrollment in people[:2]:
+        every_day(enrollment)
+    issued = certificates_issue(session=sevare_session, by=None)
+    assert sorted(c.number for c in issued) == ["CNDH-2022-0041", "CNDH-2022-0042"]
+
+    every_day(people[2])
+    with pytest.raises(CertificateError) as used_up:
+        certificates_issue(session=sevare_session, by=None)
+    assert used_up.value.code == "block_used_up"
     assert Certificate.objects.count() == 2
 
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pytest_django import Settings
 
 from kalan.core import formats
-from kalan.core.models import Organisation, Signatory, User
+from kalan.core.models import NumberBlock, Organisation, Signatory, User
 from kalan.core.render.spreadsheets import xlsx_write
 from kalan.finance import statements
 from kalan.finance.errors import StatementError
@@ -239,6 +239,13 @@ def test_issue_numbers_in_sequence_per_year_of_the_session(
     ]
     assert other_year.number == "EP-2023-0001"
     assert PaymentStatement.objects.count() == 4
+
+
+def test_headquarters_numbers_statements_past_a_kits_block(
+    small_session: Session, programme_officer: User
+) -> None:
+    NumberBlock.objects.create(prefix="EP-2022-", first=1, last=20, holder="Kit Sévaré")
+    assert statement_issue(session=small_session, by=programme_officer).number == "EP-2022-0021"
 
 
 def test_issue_refuses_a_statement_with_nobody_present(
