@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "kalan.finance",
     "kalan.relays",
     "kalan.custody",
+    "kalan.fieldkit",
     # No models left: kept for the migrations of databases made before issue 10.
     "kalan.documents",
     "kalan.reports",
@@ -102,7 +104,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kalan.sqlite3'}")
+# The folder's path is quoted into the URL: a "#", "?" or "%" in it (a Windows account's name,
+# C:\Users\Équipe #2) would otherwise cut the path short.
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{quote(str(DATA_DIR / 'kalan.sqlite3'))}")
 # PostgreSQL: each server thread keeps its connection for a minute, checked before reuse; or,
 # with KALAN_DB_POOL_SIZE=n, each process shares a pool of n (README, "Serveur du siège").
 DATABASES = {"default": database_setting(DATABASE_URL, pool_size=envint("DB_POOL_SIZE", 0))}

@@ -183,6 +183,9 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("export")
         MERGE = "merge", _("fusion")
         UNMERGE = "unmerge", _("annulation de fusion")
+        # A venue laptop opened a field kit; headquarters took a laptop's return bundle back.
+        FIELD_OPEN = "field_open", _("ouverture d’un kit de terrain")
+        FIELD_RETURN = "field_return", _("retour d’un kit de terrain")
         # A reading of what must be known to have been read (a custody interview's notes).
         VIEW = "view", _("consultation")
 
