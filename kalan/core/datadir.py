@@ -73,9 +73,16 @@ def prepare_data_dir(folder: Path | None = None) -> Path:
 
 def _close_to_others(folder: Path) -> None:
     """Take every permission of group and others off the folder and what it holds, when any is
-    there (one stat per entry; a folder already private costs no write)."""
+    there (one stat per entry; a folder already private costs no write).
+
+    Not on Windows, which has neither owners' uids (``os.getuid``) nor group and others' bits
+    (``chmod`` only sets read-only): there the folder is private by its place, under the
+    account's own profile (README, "Installer sur un portable de site")."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return
     for path in (folder, *folder.rglob("*")):
-        if path.is_symlink() or path.stat().st_uid != os.getuid():
+        if path.is_symlink() or path.stat().st_uid != getuid():
             continue  # a link or another account's file is not Kalan's to change
         mode = path.stat().st_mode & 0o777
         if mode & PRIVATE_UMASK:

@@ -16,6 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django_htmx.middleware import HtmxDetails
 
+from kalan.core.filenames import portable_filename
+
 ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 
 
@@ -99,6 +101,9 @@ def attachment(
 ) -> HttpResponse | StreamingHttpResponse:
     """The content as a download named ``filename``, kept by no cache (``private, no-store``).
 
+    The name is made portable first (``kalan.core.filenames``): a colon or a slash in it, which
+    a Windows laptop cannot save, becomes ``_``.
+
     ``bytes`` make an ``HttpResponse``; an open binary file a ``FileResponse``, which streams it
     and closes it once sent (a temporary file is then deleted); any other iterable of pieces a
     ``StreamingHttpResponse`` (a CSV written as it is read).
@@ -110,7 +115,7 @@ def attachment(
         response = FileResponse(content, content_type=content_type)
     else:
         response = StreamingHttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _disposition(filename)
+    response["Content-Disposition"] = _disposition(portable_filename(filename))
     response["X-Content-Type-Options"] = "nosniff"
     return never_stored(response)
 

@@ -13,8 +13,9 @@ Typography
     no-break space (U+202F), the PDF prints a no-break space (U+00A0) in its place.
 
 Fonts: ``FONT``, ``FONT_BOLD``
-    DejaVu Sans (and Bold) from ``/usr/share/fonts/truetype/dejavu/`` when present, Helvetica
-    otherwise. ``<b>`` works inside paragraphs either way.
+    DejaVu Sans (and Bold) from ``/usr/share/fonts/truetype/dejavu/`` when present, else the copy
+    matplotlib ships (a Windows laptop), Helvetica when neither is there. ``<b>`` works inside
+    paragraphs either way.
 
 Paragraph styles (``reportlab.lib.styles.ParagraphStyle``)
     ``TITLE`` (16 pt bold, centred), ``SUBTITLE`` (11 pt, centred), ``HEADING`` (12 pt bold),
@@ -58,6 +59,7 @@ Page
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -121,12 +123,32 @@ __all__ = [
 # --- Fonts -------------------------------------------------------------------------------------
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+DEJAVU_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+
+
+def _matplotlib_fonts() -> Path | None:
+    """The DejaVu Sans that matplotlib (a dependency, for the reports' charts) ships in its
+    wheel, found without importing it: the fonts of a venue laptop with no system DejaVu
+    (Windows, macOS), so that its documents print as a Linux server's do."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
+
+
+def dejavu_folder() -> Path | None:
+    """The first folder holding DejaVu Sans and DejaVu Sans Bold: Debian's, then matplotlib's."""
+    for folder in (DEJAVU, _matplotlib_fonts()):
+        if folder and all((folder / name).is_file() for name in DEJAVU_FILES):
+            return folder
+    return None
 
 
 def _register_fonts() -> tuple[str, str]:
-    regular, bold = DEJAVU / "DejaVuSans.ttf", DEJAVU / "DejaVuSans-Bold.ttf"
-    if not (regular.exists() and bold.exists()):
+    folder = dejavu_folder()
+    if folder is None:
         return "Helvetica", "Helvetica-Bold"
+    regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
         pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
