@@ -26,6 +26,10 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     custody_evidence_s: 6.4 s           the evidence of change over 5,000 units, 20,000 visits and
                                         30 items (bench/custody.py)
     custody_evidence_sql_s: 7.3 s       the same tables in hand-written SQL
+    field_kit_out_s: 4.1 s              two sessions of 400 into one field kit (bench/fieldkit.py)
+    field_kit_mb: 2.2 MB                its file
+    field_kit_open_s: 9.0 s             opened on a venue laptop (a data folder of its own)
+    field_bundle_in_s: 3.3 s            the laptop's return bundle into the 200,000 persons
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the page at 400 weighs more
@@ -80,6 +84,7 @@ from documents import measure_document_pack
 from documents import report as report_documents
 from donor_report import measure_donor_report
 from donor_report import report as report_donor
+from fieldkit import measure_fieldkit, report_fieldkit
 from followup import measure_followup
 from followup import report as report_followup
 from participants_import import ROWS as IMPORT_ROWS
@@ -613,6 +618,8 @@ def main() -> int:
         import_aliases_s = measure_import(
             Path(folder), label="aliases", prefix="C", aliases=aliases_remember()
         )
+        # Two sessions of 400 to a venue laptop and back, into the 200,000 persons.
+        field = measure_fieldkit(Path(folder), sessions[400], user)
         # Last: its 5,000 sessions would weigh on the measures above.
         donor = measure_donor_report()
         followup = measure_followup()
@@ -629,6 +636,7 @@ def main() -> int:
     status = report_donor(donor) or status
     status = report_followup(followup) or status
     status = report_custody(custody) or status
+    status = report_fieldkit(field) or status
     slowest = max(import_empty_s, import_full_s, import_aliases_s)
     if slowest > IMPORT_TARGET_S:
         print(

@@ -123,6 +123,14 @@ def encrypt_file(source: IO[bytes], target: IO[bytes], *, passphrase: str) -> No
     header = HEADER.pack(MAGIC, VERSION, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P, salt, prefix)
     aead = _key(passphrase, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P)
     target.write(header)
+    stream_encrypt(source, target, aead=aead, prefix=prefix, header=header)
+
+
+def stream_encrypt(
+    source: IO[bytes], target: IO[bytes], *, aead: AESGCM, prefix: bytes, header: bytes
+) -> None:
+    """``source`` in chunks of CHUNK bytes, each sealed with its index and a last-chunk flag in
+    its nonce and ``header`` (written before by the caller) as associated data: STREAM."""
     index, chunk = 0, source.read(CHUNK)
     while True:
         following = source.read(CHUNK)
@@ -144,6 +152,18 @@ def decrypt_file(source: IO[bytes], target: IO[bytes], *, passphrase: str) -> No
             _("Version de sauvegarde inconnue ou en-tête altéré."), code="not_a_backup"
         )
     aead = _key(passphrase, salt, log2_n, r, p)
+    if not stream_decrypt(source, target, aead=aead, prefix=prefix, header=header):
+        raise BackupError(
+            _("Phrase secrète incorrecte, ou sauvegarde altérée ou tronquée."),
+            code="wrong_passphrase",
+        )
+
+
+def stream_decrypt(
+    source: IO[bytes], target: IO[bytes], *, aead: AESGCM, prefix: bytes, header: bytes
+) -> bool:
+    """The reverse of ``stream_encrypt``; False when a chunk fails its check (a wrong key, or a
+    changed, reordered or missing chunk — the last one included: a truncated file)."""
     index, chunk = 0, source.read(CHUNK + TAG)
     while True:
         following = source.read(CHUNK + TAG)
@@ -151,12 +171,9 @@ def decrypt_file(source: IO[bytes], target: IO[bytes], *, passphrase: str) -> No
         try:
             target.write(aead.decrypt(_nonce(prefix, index, last), chunk, header))
         except InvalidTag:
-            raise BackupError(
-                _("Phrase secrète incorrecte, ou sauvegarde altérée ou tronquée."),
-                code="wrong_passphrase",
-            ) from None
+            return False
         if last:
-            return
+            return True
         index, chunk = index + 1, following
 
 

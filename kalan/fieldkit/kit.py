@@ -255,22 +255,29 @@ def kit_create(
         )
     counts: dict[str, int] = {}
     files: set[str] = set()
+    named: set[str] = set()  # the accounts the rows name (who marked, who issued…)
     with tempfile.TemporaryDirectory(prefix="kalan-kit-") as folder:
         plain = Path(folder) / "kit.tar"
         with tarfile.open(plain, "w") as archive:
             lines = io.BytesIO()
             for model, scope in KIT_MODELS:
                 objects = list(model._default_manager.filter(pk__in=scope(pks).values("pk")))
+                user_fields = [
+                    f.name
+                    for f in model._meta.concrete_fields
+                    if f.is_relation and f.related_model is User
+                ]
                 for row in rows_of(model, objects):
                     lines.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
                     files.update(_file_names(model, row))
+                    named.update(row["f"][name] for name in user_fields if row["f"][name])
                 counts[model._meta.label] = len(objects)
             lines.write(b"")
             _add(archive, "rows.jsonl", lines.getvalue())
             _add(
                 archive,
                 "accounts.json",
-                json.dumps(_account_rows(users), ensure_ascii=False).encode("utf-8"),
+                json.dumps(_account_rows(users, named), ensure_ascii=False).encode("utf-8"),
             )
             media = Path(settings.MEDIA_ROOT)
             for name in sorted(files):
@@ -326,16 +333,34 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def _account_rows(users: Sequence[User]) -> list[dict[str, Any]]:
+def _account_rows(users: Sequence[User], named: set[str]) -> list[dict[str, Any]]:
+    """The accounts carried, and the others the rows name as placeholders: their name only,
+    switched off, no password and no role, so that « marqué par » still says who on the laptop
+    and a row comes back pointing at the same account."""
     devices: dict[int, list[dict[str, Any]]] = {}
     for device in TOTPDevice.objects.filter(user__in=users):
         devices.setdefault(device.user_id, []).append(
             {name: getattr(device, name) for name in DEVICE_FIELDS}
         )
-    return [
+    carried = [
         {**{name: getattr(u, name) for name in USER_FIELDS}, "devices": devices.get(u.pk, [])}
         for u in users
     ]
+    others = User.objects.filter(username__in=named - {u.username for u in users})
+    placeholders = [
+        {
+            "username": u.username,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "email": "",
+            "role": "",
+            "password": "!",  # unusable: Django's own mark for "no password"
+            "is_active": False,
+            "devices": [],
+        }
+        for u in others.order_by("username")
+    ]
+    return carried + placeholders
 
 
 # --- the laptop ------------------------------------------------------------------------------
@@ -454,12 +479,13 @@ def kit_open(*, source: Path, passphrase: str) -> OpenResult:
 
 
 def _accounts_create(rows: list[dict[str, Any]]) -> list[str]:
+    """The accounts the kit carries; returns those that may sign in (not the placeholders)."""
     for row in rows:
         user = User(**{name: row[name] for name in USER_FIELDS})
         user.save()
         for device in row["devices"]:
             TOTPDevice.objects.create(user=user, **{n: device[n] for n in DEVICE_FIELDS})
-    return [row["username"] for row in rows]
+    return [row["username"] for row in rows if row["is_active"]]
 
 
 def _rows_create(path: Path) -> int:

@@ -86,3 +86,29 @@ class FieldBase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.uid}"
+
+
+class FieldReturn(GlobalModel):
+    """A return bundle headquarters imported (``uid`` is the bundle's id): never twice."""
+
+    kit = models.ForeignKey(
+        FieldKit, verbose_name=_("kit"), on_delete=models.PROTECT, related_name="returns"
+    )
+    machine = models.CharField(_("poste"), max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    counts = models.JSONField(_("lignes"), default=dict)
+
+    class Meta:
+        verbose_name = _("retour de kit")
+        verbose_name_plural = _("retours de kit")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kit} — {self.machine}"

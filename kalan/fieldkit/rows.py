@@ -169,7 +169,9 @@ def kept_times(model: type[models.Model]) -> list[Any]:
     ]
 
 
-def rows_create(model: type[GlobalModel], rows: Sequence[Row], keys: Keys) -> list[GlobalModel]:
+def rows_create(
+    model: type[GlobalModel], rows: Sequence[Row], keys: Keys, *, adopt: bool = True
+) -> list[GlobalModel]:
     """Create ``rows`` of ``model`` on this machine with the ids they carry; returns them.
 
     Foreign keys are resolved through ``keys`` (rows created before, or already here). Rows that
@@ -177,6 +179,10 @@ def rows_create(model: type[GlobalModel], rows: Sequence[Row], keys: Keys) -> li
     parents first, since a constraint may want the link from the start (only a country has no
     parent). Raises UnknownReference for a required reference found nowhere; an optional one
     left unresolved is left empty.
+
+    ``adopt``: a row already here under the same unique values (a list this machine's
+    migrations wrote) becomes the row created, with the archive's global id (a laptop opening
+    its kit); headquarters never renames its own rows (``adopt=False``).
     """
     own = [f.name for f in _fields(model) if f.is_relation and f.related_model is model]
     created: list[GlobalModel] = []
@@ -191,12 +197,12 @@ def rows_create(model: type[GlobalModel], rows: Sequence[Row], keys: Keys) -> li
             ready = waiting
         ready_uids = {row["uid"] for row in ready}
         waiting = [row for row in waiting if row["uid"] not in ready_uids]
-        created += _generation_create(model, ready, keys)
+        created += _generation_create(model, ready, keys, adopt=adopt)
     return created
 
 
 def _generation_create(
-    model: type[GlobalModel], rows: Sequence[Row], keys: Keys
+    model: type[GlobalModel], rows: Sequence[Row], keys: Keys, *, adopt: bool
 ) -> list[GlobalModel]:
     fields = _fields(model)
     objects: list[GlobalModel] = []
@@ -211,7 +217,7 @@ def _generation_create(
             else:
                 setattr(obj, field.attname, field.to_python(value))
         objects.append(obj)
-    adopted = _adopt(model, objects, fields)
+    adopted = _adopt(model, objects, fields) if adopt else []
     fresh = [o for o in objects if o.pk is None]
     times = kept_times(model)
     switched = [(f, f.auto_now, f.auto_now_add) for f in times]
