@@ -48,7 +48,6 @@ DEVICE_COOKIE_AGE = dt.timedelta(days=7)
 DEVICE_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 STATUS = {"tampered": 400, "test_closed": 403, "already_submitted": 409, "device_replaced": 409}
 RATINGS = range(1, 6)
-WAIT_REFRESH_S = 5
 
 
 def _current(request: HttpRequest, *, person: bool = False) -> Submission | None:
@@ -196,7 +195,7 @@ def _joined(request: HttpRequest, join: services_take.Join) -> HttpResponse:
 def take_wait(request: HttpRequest) -> HttpResponse:
     """A second phone for a copy that another phone fills: until the trainer decides.
 
-    The page reloads itself every few seconds (no JavaScript: a refresh tag); approved, it
+    The participant reloads it (« Actualiser ») once the trainer has decided; approved, it
     goes on to the copy; refused, it says the first phone keeps it. It never names the
     participant: whoever waits here may have read someone else's badge.
     """
@@ -221,9 +220,7 @@ def take_wait(request: HttpRequest) -> HttpResponse:
             _("Le formateur a laissé cette copie sur le premier téléphone."),
             status=403,
         )
-    return render(
-        request, "assessments/take/wait.html", {"test": submission.test, "refresh": WAIT_REFRESH_S}
-    )
+    return render(request, "assessments/take/wait.html", {"test": submission.test})
 
 
 def _resume_at(submission: Submission) -> int:

@@ -101,7 +101,9 @@ def test_a_second_phone_waits_and_is_not_told_whose_copy_it_is(
     html = _text(response)
     assert response.status_code == 200
     assert "En attente de l’accord du formateur" in html
-    assert '<meta http-equiv="refresh" content="5">' in html and "<script" not in html
+    # No reload by itself (WCAG 2.2.1): the participant taps « Actualiser ».
+    assert 'http-equiv="refresh"' not in html and "<script" not in html
+    assert f'href="{WAIT}">Actualiser</a>' in html
     assert "DIARRA" not in html and "Awa" not in html
     for page in (q(1), SUMMARY):  # no copy in its session
         assert second.get(page)["Location"] == JOIN

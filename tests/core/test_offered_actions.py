@@ -142,8 +142,8 @@ def test_a_refused_htmx_click_answers_a_message_for_the_page_s_messages_region(
     assert response.status_code == 403
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#messages", "innerHTML")
     assert response.content.decode().strip() == (
-        '<ul class="messages" role="alert"><li class="msg-error">'
-        "Action refusée : votre rôle ne permet pas cette action.</li></ul>"
+        '<div class="refused" role="alert"><ul class="messages"><li class="msg-error">'
+        "Action refusée : votre rôle ne permet pas cette action.</li></ul></div>"
     )
     assert enrollment.attendances.count() == 1
 

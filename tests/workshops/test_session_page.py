@@ -84,7 +84,8 @@ def test_a_refused_htmx_click_is_shown_in_the_page_s_messages(
     assert response.status_code == 400
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#messages", "innerHTML")
     assert re.search(
-        r'<ul class="messages" role="alert"><li class="msg-error">Case de présence invalide\.',
+        r'<div class="refused" role="alert"><ul class="messages"><li class="msg-error">'
+        r"Case de présence invalide\.",
         response.content.decode(),
     )
     assert roster.attendances.count() == 1
