@@ -59,6 +59,7 @@ model instances), and the process's long-lived objects frozen out of the collect
 
 Usage: .venv/bin/python bench/run.py   (``make bench``)
        .venv/bin/python bench/run.py --only=session_page   (the session page's figures alone)
+       .venv/bin/python bench/run.py --only=fieldkit       (the field kit's figures alone)
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ PAGE_TARGET_KB = 250  # at 400 participants
 PAGE_TARGET_RATIO = 2.5  # median at 400 participants over median at 40
 PAGE_TARGET_P95 = 1.3  # p95 over median, at each size
 ONLY_SESSION_PAGE = "--only=session_page"
+ONLY_FIELDKIT = "--only=fieldkit"  # the field kit's figures alone, on the full registry
 
 
 def configure(data_dir: Path) -> None:
@@ -605,6 +607,9 @@ def main() -> int:
         user, sessions = build()
         if sys.argv[1:] == [ONLY_SESSION_PAGE]:
             return report_session_pages(measure_session_pages(sessions, user))
+        if sys.argv[1:] == [ONLY_FIELDKIT]:
+            registry_top_up(REGISTRY_SIZE)
+            return report_fieldkit(measure_fieldkit(Path(folder), sessions[400], user))
         # First, while the database is small: the copies' bench serves this folder itself.
         submissions = measure_submissions(Path(folder))
         results = measure_session_pages(sessions, user)
