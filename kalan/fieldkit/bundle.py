@@ -24,7 +24,9 @@ While a decision is missing nothing is written: ``ReturnResult.pending`` lists w
 Decided, everything is applied in one transaction, the bundle's id is recorded
 (``FieldReturn``) and a second import of the same bundle changes nothing; the laptop's audit
 entries join the journal under their author's name and the machine's. A later bundle of the same
-laptop carries its earlier changes again: headquarters already has them, so they are nothing to do.
+laptop carries its earlier changes again, each row beside the version its last bundle carried
+(``FieldSent``): headquarters that holds that version takes the newer one, and one that holds
+it already has nothing to do.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from kalan.core.audit import audit_record
 from kalan.core.backup import stream_decrypt, stream_encrypt
 from kalan.core.models import AuditEntry, GlobalModel, User
 from kalan.fieldkit.kit import KIT_MODELS, MEDIA, FieldKitError, kit_model
-from kalan.fieldkit.models import FieldBase, FieldKit, FieldReturn, FieldSite
+from kalan.fieldkit.models import FieldBase, FieldKit, FieldReturn, FieldSent, FieldSite
 from kalan.fieldkit.rows import (
     TIMES,
     Keys,
@@ -111,6 +113,9 @@ def bundle_create(*, destination: Path, machine: str = "") -> BundleResult:
     bases: dict[tuple[str, str], FieldBase] = {
         (b.model, str(b.uid)): b for b in FieldBase.objects.all()
     }
+    sent: dict[tuple[str, str], Row] = {
+        (s.model, str(s.uid)): s.row for s in FieldSent.objects.all()
+    }
     entries: list[dict[str, Any]] = []
     files: set[str] = set()
     counts = {"new": 0, "change": 0, "delete": 0}
@@ -127,11 +132,16 @@ def bundle_create(*, destination: Path, machine: str = "") -> BundleResult:
                 entries.append({"op": "change", "row": row, "base": base.row})
             else:
                 continue
+            earlier = sent.get((label, row["uid"]))
+            if earlier is not None:
+                entries[-1]["sent"] = earlier
             counts[entries[-1]["op"]] += 1
             files.update(files_of(model, row))
         for (base_label, uid), base in bases.items():
             if base_label == label and uid not in seen:
                 entries.append({"op": "delete", "base": base.row})
+                if (label, uid) in sent:
+                    entries[-1]["sent"] = sent[(label, uid)]
                 counts["delete"] += 1
     journal = _journal(since=site.opened_at)
     manifest = {
@@ -167,6 +177,7 @@ def bundle_create(*, destination: Path, machine: str = "") -> BundleResult:
         with plain.open("rb") as source, destination.open("wb") as target:
             target.write(header)
             stream_encrypt(source, target, aead=AESGCM(key), prefix=prefix, header=header)
+    _sent_remember(entries)
     return BundleResult(
         path=destination,
         new=counts["new"],
@@ -175,6 +186,20 @@ def bundle_create(*, destination: Path, machine: str = "") -> BundleResult:
         files=len(files),
         audit=len(journal),
         size=destination.stat().st_size,
+    )
+
+
+@transaction.atomic
+def _sent_remember(entries: Sequence[dict[str, Any]]) -> None:
+    """What this bundle carried, for the next one to send beside its rows (``FieldSent``)."""
+    FieldSent.objects.all().delete()
+    FieldSent.objects.bulk_create(
+        (
+            FieldSent(model=entry["row"]["m"], uid=entry["row"]["uid"], row=entry["row"])
+            for entry in entries
+            if "row" in entry
+        ),
+        batch_size=1000,
     )
 
 
@@ -431,31 +456,30 @@ def _plan(entries: Sequence[dict[str, Any]], decisions: dict[str, str]) -> _Plan
         here = {str(o.uid): o for o in model._default_manager.filter(uid__in=uids)}
         current = {row["uid"]: row for row in rows_of(model, list(here.values()))}
         for entry in model_entries:
+            # The versions of the row the laptop had before: as the kit brought it, and as its
+            # last bundle carried it (which headquarters may have imported already).
+            earlier = [translate.row(entry[k]) for k in ("base", "sent") if k in entry]
             if entry["op"] == "new":
                 if entry["row"]["uid"] in translate.map:
                     continue  # a walk-in found in the registry: headquarters' person stays
                 row = translate.row(entry["row"])
                 if row["uid"] in plan.numberless:
                     row = {**row, "f": {**row["f"], "service_number": ""}}
-                if row["uid"] in current:  # the same bundle's content, imported before
-                    _change(
-                        plan, model, here[row["uid"]], current[row["uid"]], row, None, decisions
-                    )
+                if row["uid"] in current:  # brought by an earlier bundle
+                    obj, hq = here[row["uid"]], current[row["uid"]]
+                    _change(plan, model, obj, hq, row, earlier, decisions)
                 else:
                     plan.creates.setdefault(label, []).append(row)
             elif entry["op"] == "change":
-                row, base = translate.row(entry["row"]), translate.row(entry["base"])
+                row = translate.row(entry["row"])
                 if row["uid"] not in current:
                     _deleted_here(plan, model, row, decisions)
                 else:
-                    _change(
-                        plan, model, here[row["uid"]], current[row["uid"]], row, base, decisions
-                    )
+                    obj, hq = here[row["uid"]], current[row["uid"]]
+                    _change(plan, model, obj, hq, row, earlier, decisions)
             else:
-                base = translate.row(entry["base"])
-                _delete(
-                    plan, model, here.get(base["uid"]), current.get(base["uid"]), base, decisions
-                )
+                uid = entry["base"]["uid"]
+                _delete(plan, model, here.get(uid), current.get(uid), earlier, decisions)
     return plan
 
 
@@ -469,26 +493,28 @@ def _change(
     obj: GlobalModel,
     hq: Row,
     laptop: Row,
-    base: Row | None,
+    earlier: Sequence[Row],
     decisions: dict[str, str],
 ) -> None:
-    """Field by field: the laptop's change taken where headquarters left the field as the base
-    had it; a conflict where headquarters changed it otherwise (``base`` None: every field that
-    differs is one)."""
+    """Field by field, against the versions the laptop had before (``earlier``: the kit's, the
+    last bundle's): headquarters still holding one of them takes the laptop's value; the laptop
+    still holding one of them while headquarters changed it keeps headquarters'; both changed
+    otherwise is a conflict."""
     values: dict[str, Any] = {}
     many: dict[str, list[str]] = {}
-    for kind, mine, theirs, was in (
-        ("f", laptop["f"], hq["f"], base["f"] if base else None),
-        ("mm", laptop.get("mm", {}), hq.get("mm", {}), base.get("mm", {}) if base else None),
+    for kind, mine, theirs in (
+        ("f", laptop["f"], hq["f"]),
+        ("mm", laptop.get("mm", {}), hq.get("mm", {})),
     ):
         for name, value in mine.items():
             if name in TIMES or theirs.get(name) == value:
                 continue
-            if was is not None and was.get(name) == value:
-                continue  # not changed on the laptop
-            if was is not None and was.get(name) == theirs.get(name):
+            before = [row.get(kind, {}).get(name) for row in earlier]
+            if theirs.get(name) in before:
                 (values if kind == "f" else many)[name] = value
                 continue
+            if value in before:
+                continue  # changed at headquarters only
             key = f"{laptop['uid']}:{name}"
             decided = decisions.get(key)
             if decided == "field":
@@ -539,24 +565,27 @@ def _delete(
     model: type[GlobalModel],
     obj: GlobalModel | None,
     hq: Row | None,
-    base: Row,
+    earlier: Sequence[Row],
     decisions: dict[str, str],
 ) -> None:
+    """A row the laptop deleted: deleted here too if headquarters holds it as the laptop had it."""
     if obj is None or hq is None:
         plan.unchanged += 1  # already gone here
         return
-    if fingerprint(hq) == fingerprint(base) or decisions.get(f"{base['uid']}:") == "field":
+    key = f"{earlier[0]['uid']}:"
+    decided = decisions.get(key)
+    if fingerprint(hq) in {fingerprint(row) for row in earlier} or decided == "field":
         plan.deletes.append((model, obj.pk))
         return
-    if decisions.get(f"{base['uid']}:") == "hq":
+    if decided == "hq":
         plan.unchanged += 1
         return
     plan.pending.append(
         Pending(
-            key=f"{base['uid']}:",
+            key=key,
             kind="conflict",
             model=model._meta.label,
-            what=_what(model, base),
+            what=_what(model, earlier[0]),
             headquarters=_("modifié au siège"),
             laptop=_("supprimé sur le terrain"),
             choices=[("hq", _("garder")), ("field", _("supprimer"))],

@@ -112,3 +112,24 @@ class FieldReturn(GlobalModel):
 
     def __str__(self) -> str:
         return f"{self.kit} — {self.machine}"
+
+
+class FieldSent(models.Model):
+    """One row as the last return bundle of this laptop carried it.
+
+    The next bundle sends it beside the row: headquarters that imported the earlier bundle
+    holds this version, and takes the newer one without calling it a conflict."""
+
+    model = models.CharField(max_length=60)
+    uid = models.UUIDField()
+    row = models.JSONField()
+
+    audit_exclude = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "uid"], name="field_sent_one_per_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.uid}"

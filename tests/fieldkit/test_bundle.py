@@ -260,3 +260,39 @@ def test_two_laptops_come_back_in_either_order_to_the_same_registry(
     # Both laptops numbered from their own blocks: no number twice.
     numbers = [number for number, _name in states[0]["certificates"]]
     assert len(numbers) == len(set(numbers)) == 6
+
+
+def test_a_later_bundle_of_the_same_laptop_brings_its_newer_changes_without_conflict(
+    sessions: tuple[Session, Session],  # noqa: F811
+    registered: Person,
+    tmp_path: Path,
+) -> None:
+    sevare, _segou = sessions
+    first = _worked_laptop(tmp_path, sevare, "sevare")
+    assert bundle_import(source=first).applied
+    # The last day at the venue: a certificate revoked, Diarra's phone corrected once more.
+    later = _laptop(
+        tmp_path / "sevare",
+        "shell",
+        "-c",
+        "from kalan.certificates.models import Certificate\n"
+        "from kalan.certificates.services import certificate_revoke\n"
+        "from kalan.people.models import Person\n"
+        "c = Certificate.objects.get(enrollment__person__last_name='Traoré')\n"
+        "certificate_revoke(certificate=c, by=None, reason='Absent le dernier jour')\n"
+        "p = Person.objects.get(last_name='Diarra')\n"
+        "p.phone = '+223 76 99 99 99'\n"
+        "p.save()\n",
+    )
+    assert later.returncode == 0, later.stderr
+    second = tmp_path / "second.kret"
+    assert _laptop(tmp_path / "sevare", "field", "bundle", "--to", str(second)).returncode == 0
+
+    result = bundle_import(source=second)
+
+    assert result.applied and not result.pending
+    revoked = Certificate.objects.get(enrollment__person__last_name="Traoré")
+    assert revoked.revoked_at is not None and revoked.revoke_reason == "Absent le dernier jour"
+    assert Person.objects.get(last_name="Diarra").phone == "+223 76 99 99 99"
+    assert Enrollment.objects.filter(session=sevare).count() == 3
+    assert FieldReturn.objects.count() == 2
