@@ -13,13 +13,17 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import transaction
+from pypdf import PdfReader
 
+from kalan.assessments.models import Submission
 from kalan.certificates.models import Certificate
 from kalan.core.models import AuditEntry
 from kalan.fieldkit.bundle import BundleError, bundle_import
 from kalan.fieldkit.models import FieldKit, FieldReturn
+from kalan.finance.models import PaymentStatement
 from kalan.people.models import Person
 from kalan.workshops.models import Attendance, Enrollment, Session
+from tests.assessments.builders import open_test
 from tests.factories import EnrollmentFactory, PersonFactory, SessionFactory
 from tests.fieldkit.test_kit import _kit, _laptop, sessions  # noqa: F401 (a fixture)
 
@@ -50,6 +54,19 @@ for enrollment in session.enrollments.all():
             half=session.halves[0],
         )
 print(sorted(c.number for c in certificates_issue(session=session, by=None)))
+# The pre-test on Diarra's phone, and the per-diem statement of the three days.
+from kalan.assessments import services
+from kalan.assessments.models import Submission, Test
+from kalan.finance.statements import statement_issue
+for test in Test.objects.filter(session=session):
+    copy = Submission.objects.create(
+        test=test, enrollment=session.enrollments.get(person__last_name="Diarra")
+    )
+    for question in test.questions.all():
+        choices = [c["key"] for c in question.content.get("choices", [])][:1]
+        services.answer_save(submission=copy, question=question, choices=choices)
+    services.submission_submit(submission=copy)
+statement_issue(session=session, by=None)
 """
 
 
@@ -93,6 +110,7 @@ def test_a_bundle_brings_back_what_the_venue_did_and_a_replay_changes_nothing(
     tmp_path: Path,
 ) -> None:
     sevare, _segou = sessions
+    test = open_test(sevare)
     bundle = _worked_laptop(tmp_path, sevare, "sevare")
     untouched = _counts()
 
@@ -116,6 +134,15 @@ def test_a_bundle_brings_back_what_the_venue_did_and_a_replay_changes_nothing(
     assert Person.objects.get(last_name="Diarra").phone == "+223 76 11 22 33"
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == ["CNDH-2022-0001", "CNDH-2022-0002", "CNDH-2022-0003"]
+    # Diarra's copy, scored and sent at the venue; the statement and its PDF, kept as issued.
+    copy = Submission.objects.get(test=test)
+    assert copy.enrollment.person.last_name == "Diarra" and copy.submitted_at is not None
+    assert copy.answers.count() == test.questions.count() and copy.max_score > 0
+    statement = PaymentStatement.objects.get(session=sevare)
+    assert statement.number == "EP-2022-0001"
+    with statement.pdf.open("rb") as pdf:
+        text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "EP-2022-0001" in text and "DIARRA" in text.upper()
     # Who did what, and on which machine.
     entries = AuditEntry.objects.filter(detail__has_key="field_entry")
     assert entries.count() == result.audit > 0
