@@ -10,6 +10,7 @@ from kalan.assessments import urls as assessments
 from kalan.certificates import urls as certificates
 from kalan.core import urls as core
 from kalan.custody import urls as custody
+from kalan.fieldkit import urls as fieldkit
 from kalan.finance import urls as finance
 from kalan.people import urls as people
 from kalan.plans import urls as plans
@@ -59,6 +60,8 @@ urlpatterns = [
     path("r/", include(relays.relay_phone_patterns)),
     # custody: places of detention, visits, instrument, interviews, recommendations (the NPM)
     path("garde-a-vue/", include(custody.urlpatterns)),
+    # fieldkit: the field kits issued to venue laptops
+    path("kits-de-terrain/", include(fieldkit.urlpatterns)),
     # reports: dashboard, partners, donor reports, photos, press releases, activity reports
     path("tableau-de-bord/", include(reports.dashboard_patterns)),
     path("partenaire/", include(reports.funded_patterns)),

@@ -89,6 +89,9 @@ CAPABILITIES: dict[str, Any] = {
         "saisir les lieux, les visites, la grille, les photos, les recommandations et le rapport"
     ),
     "view_interviews": _("saisir et lire les notes des entretiens anonymes"),
+    "issue_field_kits": _(
+        "emporter des sessions sur un portable de site (kits) et reprendre leurs retours"
+    ),
 }
 
 _READ_PROGRAMME = {"view_programme", "view_results", "view_bank", "view_certificates"}
@@ -104,6 +107,9 @@ GRANTS: dict[str, frozenset[str]] = {
         | {"manage_reference"}
         | {"view_relays", "enter_commitments", "record_restitutions", "run_followup"}
         | {"view_custody"}
+        # A field kit carries the sessions' persons and their trainers' password hashes and
+        # two-factor keys, and sets numbers aside: those who run the whole programme issue it.
+        | {"issue_field_kits"}
     ),
     # Only in the sessions assigned to them (the scope is in the selectors).
     Role.TRAINER: frozenset(

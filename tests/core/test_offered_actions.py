@@ -70,6 +70,8 @@ def _pages(enrollment: Enrollment, user: User) -> list[str]:
             reverse("person_list"),
             reverse("person_detail", kwargs={"uid": enrollment.person.uid}),
         ]
+    if user.has_perm("kalan.issue_field_kits"):
+        pages.append(reverse("field_return_list"))
     return pages
 
 

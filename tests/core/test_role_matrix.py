@@ -616,6 +616,10 @@ DASHBOARD = "200 200 403 200 403 200 403 403 403"  # view_dashboard
 REPORTS = "200 200 403 200 403 403 403 403 403"  # write_reports
 # write_reports, or view_funded for the report to the donor viewer's own partner (``partners``).
 DONOR_REPORTS = "200 200 403 200 403 403 200 403 403"
+# issue_field_kits: a kit carries persons and trainers' credentials out of headquarters.
+FIELD_KITS = "200 200 403 403 403 403 403 403 403"
+# issue_field_kits, a return bundle's preview: none uploaded in this browser session, nothing found.
+FIELD_RETURN = "404 404 403 403 403 403 403 403 403"
 
 REFERENCE_GET: list[Row] = [
     *row("corps_list", CHANGE),
@@ -827,6 +831,12 @@ GET: list[Row] = [
     *row("visit_photos", VISITS_POST_ONLY, _visit),
     *row("visit_photo", CUSTODY, _visit_photo),
     *row("visit_photo_delete", VISITS_POST_ONLY, _visit_photo),
+    # Field kits (issue 16): the list of kits issued and the form that issues one.
+    *row("field_kit_list", FIELD_KITS),
+    *row("field_kit_create", FIELD_KITS),
+    # Their return bundles: uploaded, previewed, imported (issue_field_kits).
+    *row("field_return_list", FIELD_KITS),
+    *row("field_return_preview", FIELD_RETURN, lambda w: {"token": "0" * 32}),
     *REFERENCE_GET,
 ]
 
@@ -1100,6 +1110,27 @@ POST: list[Row] = [
         lambda w: {"image": _jpeg("cour.jpg"), "caption": "Cour", "places_only": "on"},
     ),
     *row("visit_photo_delete", BY_VISITS_B, _visit_photo),
+    # Field kits: administrators and programme officers (issue_field_kits).
+    *row(
+        "field_kit_create",
+        BY_CHANGE,
+        data=lambda w: {
+            "sessions": [str(w.sevare.session.uid)],
+            "passphrase": "Kit-Sevare-Palmeraie",
+            "passphrase_confirm": "Kit-Sevare-Palmeraie",
+        },
+    ),
+    *row(
+        "field_return_list",
+        BY_CHANGE,
+        data=lambda w: {"bundle": SimpleUploadedFile("retour.kret", b"KALANRET")},
+    ),
+    *row(
+        "field_return_preview",
+        BY_CHANGE,
+        lambda w: {"token": "0" * 32},
+        lambda w: {"action": "import"},
+    ),
 ]
 
 # Pages that need no account: participants answering a test, anyone checking a certificate.
@@ -1196,6 +1227,7 @@ def _model_state() -> dict[str, object]:
             "relays",
             "documents",
             "reports",
+            "fieldkit",
             "otp_totp",
         } or model._meta.model_name in {"user", "auditentry"}:
             continue

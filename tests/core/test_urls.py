@@ -28,6 +28,7 @@ APPS = [
     "finance",
     "relays",
     "custody",
+    "fieldkit",
     "reports",
 ]
 # The one route ``kalan/urls.py`` declares itself, at the root.
