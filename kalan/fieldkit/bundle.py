@@ -67,16 +67,16 @@ from kalan.fieldkit.rows import (
     rows_create,
     rows_of,
 )
+from kalan.people.duplicates import registry_index
 from kalan.people.identity import LIKELY, NameIndex, name_key, name_similarity
 from kalan.people.models import Person
+from kalan.workshops.importing.plan import SAME_NAME
 
 MAGIC = b"KALANRET"
 VERSION = 1
 HEADER = struct.Struct(">8sB16s7s")  # magic, version, the kit's uid, nonce prefix
 FORMAT = "kalan-field-return"
 SUFFIX = ".kret"
-# As a list import: a holder of the number whose name is this close is the same person.
-SAME_NAME = 80.0
 FILL_BLANKS = ("phone", "email", "birth_date", "service_number")
 
 
@@ -637,28 +637,14 @@ def _persons_match(
             elif holder is not None:
                 plan.numberless.add(row["uid"])
             continue
-        if holder is not None:
+        if holder is not None:  # the same person if named alike, as a list import decides
             if name_similarity(key, name_key(holder.last_name, holder.first_names)) >= SAME_NAME:
                 _matched(plan, translate, row, holder)
             else:
                 plan.pending.append(_person_pending(row, [holder]))
             continue
         if index is None:
-            index = NameIndex(
-                Person.objects.filter(merged_into__isnull=True)
-                .values_list(
-                    "pk",
-                    "last_name",
-                    "first_names",
-                    "corps_id",
-                    "rank_id",
-                    "unit_id",
-                    "birth_date",
-                    "service_number",
-                )
-                .order_by("pk")
-                .iterator(chunk_size=5000)
-            )
+            index = registry_index()
         found = index.candidates(
             last_name=values["last_name"],
             first_names=values["first_names"],
