@@ -26,10 +26,10 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     custody_evidence_s: 6.4 s           the evidence of change over 5,000 units, 20,000 visits and
                                         30 items (bench/custody.py)
     custody_evidence_sql_s: 7.3 s       the same tables in hand-written SQL
-    field_kit_out_s: 0.8 s              two sessions of 400 into one field kit (bench/fieldkit.py)
-    field_kit_mb: 1.8 MB                its file
-    field_kit_open_s: 20.7 s            opened on a venue laptop (a data folder of its own)
-    field_bundle_in_s: 5.2 s            the laptop's return bundle into the 200,000 persons
+    field_kit_out_s: 0.3 s              two sessions of 400 into one field kit (bench/fieldkit.py)
+    field_kit_mb: 1.9 MB                its file
+    field_kit_open_s: 8.5 s             opened on a venue laptop (a data folder of its own)
+    field_bundle_in_s: 1.6 s            the laptop's return bundle into the 200,000 persons
 
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the page at 400 weighs more
