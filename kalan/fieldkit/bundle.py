@@ -32,7 +32,6 @@ it already has nothing to do.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import platform
@@ -55,7 +54,7 @@ from django.utils.translation import gettext as _
 from kalan.core.audit import audit_record
 from kalan.core.backup import stream_decrypt, stream_encrypt
 from kalan.core.models import AuditEntry, GlobalModel, User
-from kalan.fieldkit.kit import KIT_MODELS, MEDIA, FieldKitError, kit_model
+from kalan.fieldkit.kit import KIT_MODELS, MEDIA, FieldKitError, kit_model, tar_add
 from kalan.fieldkit.models import FieldBase, FieldKit, FieldReturn, FieldSent, FieldSite
 from kalan.fieldkit.rows import (
     TIMES,
@@ -161,12 +160,12 @@ def bundle_create(*, destination: Path, machine: str = "") -> BundleResult:
     with tempfile.TemporaryDirectory(prefix="kalan-retour-") as folder:
         plain = Path(folder) / "bundle.tar"
         with tarfile.open(plain, "w") as archive:
-            _add(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+            tar_add(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
             lines = b"".join(
                 json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n" for entry in entries
             )
-            _add(archive, "entries.jsonl", lines)
-            _add(archive, "audit.json", json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+            tar_add(archive, "entries.jsonl", lines)
+            tar_add(archive, "audit.json", json.dumps(journal, ensure_ascii=False).encode("utf-8"))
             media = Path(settings.MEDIA_ROOT)
             for name in sorted(files):
                 if (media / name).is_file():
@@ -220,13 +219,6 @@ def _journal(*, since: dt.datetime) -> list[dict[str, Any]]:
         }
         for entry in entries
     ]
-
-
-def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    info.mtime = int(timezone.now().timestamp())
-    archive.addfile(info, io.BytesIO(data))
 
 
 # --- headquarters -----------------------------------------------------------------------------
@@ -367,7 +359,7 @@ def bundle_import(
             result.pending = plan.pending
             if plan.pending:
                 return result
-            keys = _apply(plan, content / MEDIA, result)
+            _apply(plan, content / MEDIA, result)
             result.audit = _journal_join(
                 json.loads((content / "audit.json").read_text(encoding="utf-8")),
                 kit=kit,
@@ -396,7 +388,6 @@ def bundle_import(
                     "persons_matched": result.persons_matched,
                 },
             )
-            del keys
     return result
 
 
@@ -701,7 +692,7 @@ def _person_pending(row: Row, candidates: Iterable[Person]) -> Pending:
 # --- applying -------------------------------------------------------------------------------
 
 
-def _apply(plan: _Plan, media: Path, result: ReturnResult) -> Keys:
+def _apply(plan: _Plan, media: Path, result: ReturnResult) -> None:
     keys = Keys()
     # Deletions first: a row the venue deleted and made again (a mark undone, then given) comes
     # back as a deletion and a new row with the same day, which must not meet the old one.
@@ -746,7 +737,6 @@ def _apply(plan: _Plan, media: Path, result: ReturnResult) -> Keys:
         )
     result.unchanged = plan.unchanged
     result.persons_matched = plan.matched
-    return keys
 
 
 def rows_update(model: type[GlobalModel], obj: GlobalModel, row: Row, keys: Keys) -> None:

@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,7 +70,15 @@ from kalan.core.models import (
 )
 from kalan.core.numbering import sequence_next, sequence_of
 from kalan.fieldkit.models import FieldBase, FieldKit, FieldSite
-from kalan.fieldkit.rows import Keys, Row, UnknownReference, fingerprint, rows_create, rows_of
+from kalan.fieldkit.rows import (
+    Keys,
+    Row,
+    UnknownReference,
+    files_of,
+    fingerprint,
+    rows_create,
+    rows_of,
+)
 from kalan.finance.models import PaymentStatement
 from kalan.finance.statements import number_prefix as statement_prefix
 from kalan.people.models import Corps, Person, Rank, ReferenceAlias, Unit
@@ -269,12 +277,12 @@ def kit_create(
                 ]
                 for row in rows_of(model, objects):
                     lines.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
-                    files.update(_file_names(model, row))
+                    files.update(files_of(model, row))
                     named.update(row["f"][name] for name in user_fields if row["f"][name])
                 counts[model._meta.label] = len(objects)
             lines.write(b"")
-            _add(archive, "rows.jsonl", lines.getvalue())
-            _add(
+            tar_add(archive, "rows.jsonl", lines.getvalue())
+            tar_add(
                 archive,
                 "accounts.json",
                 json.dumps(_account_rows(users, named), ensure_ascii=False).encode("utf-8"),
@@ -296,7 +304,7 @@ def kit_create(
                 "bundle_key": kit.bundle_key,
                 "counts": counts,
             }
-            _add(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+            tar_add(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         destination.parent.mkdir(parents=True, exist_ok=True)
         with plain.open("rb") as source, destination.open("wb") as target:
             encrypt_file(source, target, passphrase=passphrase)
@@ -318,15 +326,7 @@ def kit_create(
     )
 
 
-def _file_names(model: type[models.Model], row: Row) -> list[str]:
-    return [
-        row["f"][f.name]
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.FileField) and row["f"].get(f.name)
-    ]
-
-
-def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+def tar_add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mtime = int(timezone.now().timestamp())
