@@ -26,6 +26,7 @@ from kalan.assessments.models import (
 )
 from kalan.assessments.scoring import CHOICE_KEYS, question_points
 from kalan.assessments.throttle import refusals_audit
+from kalan.core import statements
 from kalan.workshops.models import Enrollment, Session
 
 # No 0/O or 1/I: the code is read off a screen and typed on a phone.
@@ -318,14 +319,14 @@ def _answer_write(
     chosen, rating, text = _clean_answer(question, choices=choices, rating=rating, text=text)
     # One INSERT … ON CONFLICT DO UPDATE rather than update_or_create's SELECT … FOR UPDATE and
     # INSERT or UPDATE inside two savepoints: six statements fewer on the request a thousand
-    # phones send every few seconds (bench/scale.py). The copy's row lock above already orders
-    # the writes of one copy; Answer is left out of the journal (audit_exclude), so skipping
-    # save() and its signals loses nothing. ``points`` is left as it is, as before.
-    Answer.objects.bulk_create(
-        [Answer(submission=locked, question=question, choices=chosen, rating=rating, text=text)],
-        update_conflicts=True,
-        unique_fields=["submission", "question"],
-        update_fields=["choices", "rating", "text", "updated_at"],
+    # phones send every few seconds (bench/scale.py), and its SQL written once per process
+    # (kalan.core.statements). The copy's row lock above already orders the writes of one copy;
+    # Answer is left out of the journal (audit_exclude), so skipping save() and its signals
+    # loses nothing. ``points`` is left as it is, as before.
+    statements.upsert(
+        Answer(submission=locked, question=question, choices=chosen, rating=rating, text=text),
+        unique=("submission", "question"),
+        update=("choices", "rating", "text", "updated_at"),
     )
 
 
