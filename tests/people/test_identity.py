@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kalan.people.identity import (
     LIKELY,
+    PHONETIC_WEIGHT,
+    SUBSET_SCORE,
     Lookup,
     NameIndex,
     PersonRow,
+    common_name_points,
     name_key,
     name_similarity,
     person_similarity,
@@ -264,3 +268,81 @@ def test_an_index_near_a_lookup_weighs_names_by_everyone_it_leaves_out() -> None
     alone = NameIndex([registry[-1]]).candidates(**lookup)
     assert found[0][0] == alone[0][0] == 1
     assert found[0][1] < alone[0][1]
+
+
+@pytest.mark.parametrize(
+    "last_name",
+    [
+        pytest.param("N'Diaye", id="straight"),
+        pytest.param("N’Diaye", id="typographic"),
+        pytest.param("Nʼdiaye", id="modifier-letter"),
+        pytest.param("N`Diaye", id="backtick"),
+        pytest.param("N´Diaye", id="acute-accent"),
+    ],
+)
+def test_name_key_drops_every_kind_of_apostrophe(last_name: str) -> None:
+    assert name_key(last_name, "Awa") == "awa ndiaye"
+
+
+@pytest.mark.parametrize(
+    ("last_name", "first_names", "expected"),
+    [
+        pytest.param("Traoré 2", "Moussa", "moussa traore", id="digit"),
+        pytest.param("Traoré (Moussa)", "", "moussa traore", id="brackets"),
+        pytest.param("Traoré,", "Moussa.", "moussa traore", id="punctuation"),
+        pytest.param("Traoré\u00a0", "\tMoussa\n", "moussa traore", id="other-spaces"),
+        pytest.param("Lætitia", "Œuvre", "laetitia oeuvre", id="ligatures"),
+        pytest.param("STRAUß", "", "strauss", id="sharp-s"),
+        pytest.param("ＴＲＡＯＲＥ", "Moussa", "moussa traore", id="compatibility-form"),
+        pytest.param("", "", "", id="empty"),
+    ],
+)
+def test_name_key_keeps_only_letters_folded_to_plain_ones(
+    last_name: str, first_names: str, expected: str
+) -> None:
+    assert name_key(last_name, first_names) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        pytest.param("Coulibaly", "kulibali", id="c-ou-y"),
+        pytest.param("Mustapha", "mustafa", id="ph"),
+        pytest.param("Chaka", "xaka", id="ch-before-c"),
+        pytest.param("Shaka", "xaka", id="sh"),
+        pytest.param("Djibril", "jibril", id="dj"),
+        pytest.param("Siddiq", "sidik", id="q"),
+        pytest.param("Tanquara", "tankara", id="qu"),
+        pytest.param("Dicko", "diko", id="ck"),
+        pytest.param("Ciré", "sire", id="c-before-i"),
+        pytest.param("Seydou", "seidu", id="y-ou"),
+        pytest.param("Wattara", "uatara", id="w-doubled"),
+        pytest.param("Mohammed", "moamed", id="h-doubled"),
+        pytest.param("N’Diaye", "ndiaie", id="apostrophe"),
+        pytest.param("Abdoul-Karim", "abdulkarim", id="hyphen"),
+    ],
+)
+def test_phonetic_key_applies_each_sound_rule_in_order(word: str, key: str) -> None:
+    assert phonetic_key(word) == key
+
+
+def test_a_spelling_variant_scores_the_phonetic_weight_when_the_letters_score_less() -> None:
+    score = name_similarity(name_key("Coulibaly", "Moussa"), name_key("Koulibaly", "Moussa"))
+    assert score == PHONETIC_WEIGHT * 100
+
+
+def test_a_name_inside_another_of_two_words_or_more_scores_the_subset_score() -> None:
+    traore_moussa = name_key("Traoré", "Moussa")
+    assert name_similarity(traore_moussa, name_key("Traoré", "Moussa Ibrahim")) == SUBSET_SCORE
+    # One word inside a longer name is too little to call it the same person.
+    assert name_similarity(name_key("Traoré", ""), traore_moussa) < SUBSET_SCORE
+
+
+@pytest.mark.parametrize(
+    ("count", "points"),
+    [(0, 0.0), (1, 0.0), (2, -4.5), (10, -15.0), (100, -30.0), (1000, -30.0)],
+)
+def test_a_common_name_costs_fifteen_points_a_tenfold_up_to_thirty(
+    count: int, points: float
+) -> None:
+    assert common_name_points(count) == pytest.approx(points, abs=0.05)
