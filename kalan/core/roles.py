@@ -92,6 +92,13 @@ CAPABILITIES: dict[str, Any] = {
     "issue_field_kits": _(
         "emporter des sessions sur un portable de site (kits) et reprendre leurs retours"
     ),
+    "view_budget": _("voir les budgets, les dépenses, les fonds reçus et le rapport financier"),
+    "manage_budget": _(
+        "saisir les budgets, les dépenses et leurs pièces, les fonds reçus ; vérifier les dépenses"
+    ),
+    "write_correspondence": _(
+        "rédiger les termes de référence, les lettres aux commandements et les ordres de mission"
+    ),
 }
 
 _READ_PROGRAMME = {"view_programme", "view_results", "view_bank", "view_certificates"}
@@ -110,6 +117,7 @@ GRANTS: dict[str, frozenset[str]] = {
         # A field kit carries the sessions' persons and their trainers' password hashes and
         # two-factor keys, and sets numbers aside: those who run the whole programme issue it.
         | {"issue_field_kits"}
+        | {"view_budget", "write_correspondence"}
     ),
     # Only in the sessions assigned to them (the scope is in the selectors).
     Role.TRAINER: frozenset(
@@ -124,8 +132,11 @@ GRANTS: dict[str, frozenset[str]] = {
         | {"write_reports", "view_dashboard"}
         | {"view_relays", "record_restitutions", "run_followup"}
         | {"view_custody"}
+        | {"view_budget"}
     ),
-    Role.FINANCE: frozenset({"view_programme", "view_statements", "issue_statements"}),
+    Role.FINANCE: frozenset(
+        {"view_programme", "view_statements", "issue_statements", "view_budget", "manage_budget"}
+    ),
     Role.COMMUNICATION: frozenset(
         {"view_programme", "manage_photos", "write_press", "view_dashboard"}
     ),
