@@ -46,8 +46,12 @@ $(AXE): e2e/package.json e2e/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix e2e --no-audit --no-fund && touch $@; \
 	else echo "npm is missing: the accessibility checks will not run (apt-get install npm)"; fi
 
+# In as many processes as the machine has cores (pytest-xdist; TEST_WORKERS=0 runs one), a test
+# file's tests in one process (--dist loadfile: the Redis tests share a database, a file's
+# fixtures its state). Each process has its own test database (conftest.py).
+TEST_WORKERS ?= auto
 test: lint $(AXE)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Kalan as a venue laptop gets it: the wheel, installed into a fresh virtual environment outside
 # the checkout, migrates, loads the demo and serves a page (about a minute; CI runs it, not `test`).

@@ -8,6 +8,10 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     session_page_ms_400: ...            (target: at most PAGE_TARGET_RATIO x the figure at 40)
     session_page_p95_ms_40: 14.1 ms     their 95th percentile (target: at most PAGE_TARGET_P95 x
     session_page_p95_ms_400: ...        the median, at each size)
+    session_page_cpu_ms_40: 11.8 ms     the same requests' median CPU time (this thread's: the
+    session_page_cpu_ms_400: ...        collector included, other programs' turns on the core not)
+    session_page_cpu_p95_ms_40: 12.9 ms their 95th percentile (target: at most PAGE_TARGET_P95 x
+    session_page_cpu_p95_ms_400: ...    the CPU median, at each size)
     session_page_kb_40: 40.8 KB         the body of one answer (target at 400: PAGE_TARGET_KB)
     session_page_kb_400: 240.8 KB
     session_page_queries_40: 13 queries SQL queries of one request
@@ -34,7 +38,7 @@ logged-in user. Prints one figure per line, ``name: value unit``:
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the page at 400 weighs more
 than PAGE_TARGET_KB, takes more than PAGE_TARGET_RATIO times the page at 40, or when at either
-size the p95 passes PAGE_TARGET_P95 times the median; when the export's peak passes
+size the CPU time's p95 passes PAGE_TARGET_P95 times its median; when the export's peak passes
 EXPORT_TARGET_MB; when the duplicate scan takes more than SCAN_TARGET_S or misses the
 near-duplicates planted in the registry; when a copy sent at once is not stored, or the p99 of
 sending passes submissions.P99_TARGET_MS.
@@ -226,6 +230,8 @@ class PageFigures:
 
     median_ms: float
     p95_ms: float
+    cpu_median_ms: float
+    cpu_p95_ms: float
     queries: int
     kb: float  # the body of one answer, in KB (1,000 bytes)
 
@@ -238,11 +244,12 @@ def measure(client: Any, url: str, size: int) -> PageFigures:
 
     for _ in range(WARMUP):
         check(client.get(url), url, size)
-    timings = []
+    timings, cpu = [], []
     for _ in range(PAGE_REPEAT):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.thread_time()
         response = client.get(url)
         timings.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.thread_time() - began_cpu) * 1000)
         check(response, url, size)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -250,6 +257,8 @@ def measure(client: Any, url: str, size: int) -> PageFigures:
     return PageFigures(
         median_ms=statistics.median(timings),
         p95_ms=statistics.quantiles(timings, n=20)[-1],
+        cpu_median_ms=statistics.median(cpu),
+        cpu_p95_ms=statistics.quantiles(cpu, n=20)[-1],
         queries=len(queries),
         kb=len(response.content) / 1000,
     )
@@ -273,6 +282,10 @@ def report_session_pages(results: dict[int, PageFigures]) -> int:
         print(f"session_page_ms_{size}: {results[size].median_ms:.1f} ms")
     for size in SIZES:
         print(f"session_page_p95_ms_{size}: {results[size].p95_ms:.1f} ms")
+    for size in SIZES:
+        print(f"session_page_cpu_ms_{size}: {results[size].cpu_median_ms:.1f} ms")
+    for size in SIZES:
+        print(f"session_page_cpu_p95_ms_{size}: {results[size].cpu_p95_ms:.1f} ms")
     for size in SIZES:
         print(f"session_page_kb_{size}: {results[size].kb:.1f} KB")
     for size in SIZES:
@@ -302,17 +315,28 @@ def report_session_pages(results: dict[int, PageFigures]) -> int:
             file=sys.stderr,
         )
         status = 1
+    # The p95 target is checked on CPU time: the outliers issue 15 asked to find were inside the
+    # process (a full garbage collection walking every object, kalan/core/memory.py), and CPU
+    # time shows them; wall time adds the turns other programs take on this virtual machine's
+    # two cores, measured here at ±40 % from one run to the next with nothing of Kalan changed.
     for size in SIZES:
         figures = results[size]
-        if figures.p95_ms > PAGE_TARGET_P95 * figures.median_ms:
+        if figures.cpu_p95_ms > PAGE_TARGET_P95 * figures.cpu_median_ms:
             print(
-                f"bench: at {size} participants the session page's p95 ({figures.p95_ms:.1f} ms) "
-                f"is above {PAGE_TARGET_P95}x its median ({figures.median_ms:.1f} ms): some "
-                "requests pay for the work of others (the garbage collector, see "
-                "kalan/core/memory.py; or other programs on the machine).",
+                f"bench: at {size} participants the session page's CPU p95 "
+                f"({figures.cpu_p95_ms:.1f} ms) is above {PAGE_TARGET_P95}x its median "
+                f"({figures.cpu_median_ms:.1f} ms): some requests pay for the work of others "
+                "(the garbage collector, see kalan/core/memory.py).",
                 file=sys.stderr,
             )
             status = 1
+        if figures.p95_ms > PAGE_TARGET_P95 * figures.median_ms:
+            print(
+                f"bench: note: at {size} participants the wall-time p95 ({figures.p95_ms:.1f} ms) "
+                f"is above {PAGE_TARGET_P95}x its median ({figures.median_ms:.1f} ms) while the "
+                "CPU time is not: other programs took turns on the cores.",
+                file=sys.stderr,
+            )
     return status
 
 

@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not Django's in-memory default, so that the browser tests' live server and the
+    # threads of the concurrency tests see the same database; conftest.py names it per process.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-kalan.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -31,6 +31,13 @@ from tests.fieldkit.test_kit import sessions  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(settings: Any, tmp_path: Path) -> None:
+    """The bundles waiting for their import are counted in a folder of this test's own, not
+    the run's data folder, where another test process may be keeping its own."""
+    settings.DATA_DIR = tmp_path
+
 LIST = reverse("field_return_list")
 
 

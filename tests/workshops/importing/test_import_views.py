@@ -21,6 +21,13 @@ from tests.workshops.importing.files import xlsx_write
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(settings: Any, tmp_path: Path) -> None:
+    """Uploaded lists are kept in a folder of this test's own, not the run's data folder, where
+    another test process may be keeping its own at the same moment."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 @pytest.fixture
 def officer(programme_officer: User, client_for: Callable[[User], Client]) -> Client:
     return client_for(programme_officer)
