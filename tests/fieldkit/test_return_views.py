@@ -38,6 +38,7 @@ def _own_data_folder(settings: Any, tmp_path: Path) -> None:
     the run's data folder, where another test process may be keeping its own."""
     settings.DATA_DIR = tmp_path
 
+
 LIST = reverse("field_return_list")
 
 
