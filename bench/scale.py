@@ -63,7 +63,11 @@ QUESTIONS = 25
 # processes, whatever their threads. Processes beyond the cores do not add a core: they take
 # turns on it, each turn a preemption that evicts the other's working set from the CPU caches
 # (11-12 involuntary context switches per request at 4 against 8.5 at 1), so every request costs
-# more and fewer are served (70 req/s at 4 against 97 at 2 × 2).
+# more and fewer are served (70 req/s at 4 against 97 at 2 × 2). Those were the costs before the
+# answer's statements were written once per process (kalan/core/statements.py): since, a full
+# run spends 114 s of gunicorn CPU on its 25,000 answers and 1,000 joins at 4 processes (4.4 ms
+# a request, 210 s before) and 97 s at 1; both runs last the 160 s the phones' thinking takes,
+# so neither is saturated and one process keeps up as well as four (p99 527 and 488 ms).
 PROCESSES = 4
 RAMP_S = 60
 P99_TARGET_MS = 1000
