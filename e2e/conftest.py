@@ -47,7 +47,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    test_database = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
+    if database["ENGINE"].endswith("sqlite3"):  # named per process by conftest.py
+        test_database = str(Path(settings.DATA_DIR) / "test-kalan-<worker>-<pid>.sqlite3")
+    else:  # pytest-xdist's workers add _gw0, _gw1…
+        test_database = database.get("TEST", {}).get("NAME") or f"test_{database['NAME']}"
     browser = CHROMIUM if CHROMIUM.exists() else f"{CHROMIUM} missing"
     return [
         f"kalan database: {database['ENGINE'].rsplit('.', 1)[-1]}, tests in {test_database}",
