@@ -69,6 +69,25 @@ def test_all_or_nothing_on_multiple_choice(chosen: list[str], points: float) -> 
     assert question_points(MULTIPLE, chosen, scoring="all") == points
 
 
+@pytest.mark.parametrize("scoring", ["all", "partial"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param({"kind": "single"}, id="no-choices"),
+        pytest.param({"kind": "multiple", "choices": []}, id="empty-choices"),
+        pytest.param(
+            {"kind": "single", "choices": [{"key": "A", "correct": False}]}, id="none-right"
+        ),
+    ],
+)
+def test_a_question_without_a_right_choice_earns_nothing(
+    content: dict[str, object], scoring: str
+) -> None:
+    """Not even for ticking nothing, which is then "exactly the right set"."""
+    assert question_points(content, [], scoring=scoring) == 0.0
+    assert question_points(content, ["A"], scoring=scoring) == 0.0
+
+
 @pytest.mark.parametrize("scoring", ["partial", "all"])
 def test_single_choice_and_true_false_score_one_for_the_right_answer_only(scoring: str) -> None:
     assert question_points(SINGLE, ["B"], scoring=scoring) == 1.0

@@ -27,8 +27,11 @@ from kalan.core.models import User
 from kalan.core.ratelimit import rate_limit_allows
 from kalan.core.server_settings import cache_setting
 
-# A database of its own on the machine's Redis, emptied by these tests only.
-REDIS_URL = os.environ.get("KALAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A database of its own on the machine's Redis, emptied by these tests only: 15, and one below
+# it per further pytest-xdist worker (gw1: 14…), so that two test processes never empty the
+# other's.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("KALAN_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 15}")
 LIMIT = 5
 
 

@@ -3,9 +3,20 @@ ranks, corps and objectives rests on it, so each rule of it is pinned here on it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from kalan.core import text as text_module
 from kalan.core.text import fold
+
+
+@pytest.fixture(autouse=True)
+def _fold_afresh() -> Iterator[None]:
+    """Each test folds afresh: a result cached by an earlier test, or by the process that forked
+    this one (`make mutation`), would hide the rule under test."""
+    text_module._folded.cache_clear()
+    yield
 
 
 @pytest.mark.parametrize(

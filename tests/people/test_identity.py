@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -346,3 +347,54 @@ def test_a_common_name_costs_fifteen_points_a_tenfold_up_to_thirty(
     count: int, points: float
 ) -> None:
     assert common_name_points(count) == pytest.approx(points, abs=0.05)
+
+
+def test_an_uncommon_name_costs_nothing_unless_told_how_common_it_is() -> None:
+    a = row(1, "Coulibaly", "Moussa", rank=SERGENT)
+    b = row(2, "Koulibaly", "Moussa", rank=ADJUDANT)
+    # The spelling variant's 95, the corps' 5 and the other rank's -5, and no common-name points.
+    assert person_similarity(a, b) == PHONETIC_WEIGHT * 100
+    assert person_similarity(a, b, name_count=2) == pytest.approx(95 - 4.5, abs=0.05)
+
+
+def test_a_record_without_a_name_matches_no_one_whatever_else_agrees() -> None:
+    birth = dt.date(1980, 1, 1)
+    nameless = row(1, "", "", rank=SERGENT, unit=7, birth=birth)
+    assert person_similarity(nameless, row(2, "", "", rank=SERGENT, unit=7, birth=birth)) == 0.0
+    assert person_similarity(nameless, row(3, "Traoré", "Moussa", birth=birth)) == 0.0
+
+
+def test_pairs_scores_each_pair_as_person_similarity_does_with_the_more_common_name() -> None:
+    """Every pair sharing a name block, once, with the score of ``person_similarity`` weighed by
+    how many of the index bear the more common of its two names; the service-number rule
+    applies; only the pairs from ``min_score`` on."""
+    birth = dt.date(1980, 1, 1)
+    rows = [
+        row(1, "Coulibaly", "Moussa", rank=SERGENT, birth=birth),
+        row(2, "Koulibaly", "Moussa", rank=SERGENT),
+        row(3, "Coulibaly", "Moussa Ibrahim", unit=7),
+        row(4, "KOULIBALY", "Moussa", corps=POLICE, birth=birth),
+        row(5, "Coulibaly", "Moussa", corps=None, unit=7),
+        row(6, "Kulibali", "Mousa", number="G-6", rank=ADJUDANT),
+        row(7, "Coulibaly", "Moussa", number="G-7", birth=dt.date(1985, 6, 1)),
+        row(8, "Koulibaly", "Ibrahim Moussa", unit=7, rank=SERGENT),  # shares 3 blocks with 3
+        row(9, "Traoré", "Awa"),  # no block in common with the others
+    ]
+    # Six of them bear a name that sounds as "Moussa Coulibaly"; Moussa Ibrahim, two; Awa, one.
+    bearers = {1: 6, 2: 6, 3: 2, 4: 6, 5: 6, 6: 6, 7: 6, 8: 2, 9: 1}
+    expected = {}
+    for a, b in itertools.combinations(rows, 2):
+        if a.person_id == 9 or b.person_id == 9 or {a.person_id, b.person_id} == {6, 7}:
+            continue  # no block shared; two service numbers of one corps
+        count = max(bearers[a.person_id], bearers[b.person_id])
+        expected[a.person_id, b.person_id] = person_similarity(a, b, name_count=count)
+    index = NameIndex(rows)
+
+    found = [(min(a, b), max(a, b), score) for a, b, score in index.pairs(min_score=0)]
+    assert len(found) == len({(a, b) for a, b, _ in found})  # each pair once
+    assert {(a, b): score for a, b, score in found} == expected
+    likely = [(min(a, b), max(a, b), score) for a, b, score in index.pairs()]
+    assert {(a, b): score for a, b, score in likely} == {
+        pair: score for pair, score in expected.items() if score >= LIKELY
+    }
+    assert len(likely) == len({(a, b) for a, b, _ in likely})

@@ -204,6 +204,56 @@ def test_the_first_of_two_phone_numbers_is_kept_whatever_separates_them(raw: str
     assert value("phone", raw) == "+223 70 12 34 56"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("70.12.34.56 66.12.34.56", id="dots"),
+        pytest.param("70-12-34-56 66-12-34-56", id="hyphens"),
+        pytest.param("(70)123456 (66)123456", id="brackets"),
+    ],
+)
+def test_two_punctuated_numbers_side_by_side_are_two_numbers(raw: str) -> None:
+    """Only a space between them: the second is a whole number once its punctuation is gone."""
+    assert value("phone", raw) == "+223 70 12 34 56"
+
+
+def test_an_ignored_column_before_the_name_leaves_the_rest_of_the_row_read() -> None:
+    """The order number (n° d’ordre), mapped to no field, in column A: the columns after it are
+    read all the same."""
+    table = Table(
+        "l.xlsx", "Liste", ["Liste"], 1, ["N°", "Nom", "Sexe"], [(2, ["1", "KEITA", "F"])]
+    )
+    result = row_values(table=table, mapping={0: "", 1: "last_name", 2: "sex"})[0]
+    assert result.errors == []
+    assert (result.values["last_name"], result.values["sex"]) == ("KEITA", "F")
+
+
+def test_a_last_name_column_wins_over_the_full_name_column() -> None:
+    table = Table(
+        "l.xlsx", "Liste", ["Liste"], 1, ["Nom", "Nom complet"], [(2, ["KEITA", "Moussa TRAORE"])]
+    )
+    result = row_values(table=table, mapping={0: "last_name", 1: "full_name"})[0]
+    assert result.errors == []
+    assert (result.values["last_name"], result.values["first_names"]) == ("KEITA", "")
+
+
+def test_a_full_name_column_without_a_heading_is_read_in_the_order_of_its_capitals() -> None:
+    """A column past the last heading (a row longer than its header row): the order is unknown,
+    the capitals tell the last name."""
+    table = Table("l.xlsx", "Liste", ["Liste"], 1, ["N°"], [(2, ["1", "Moussa TRAORE"])])
+    result = row_values(table=table, mapping={1: "full_name"})[0]
+    assert result.errors == []
+    assert (result.values["last_name"], result.values["first_names"]) == ("TRAORE", "Moussa")
+
+
+# Mutants of ``values`` that `make mutation` (bench/mutation.py) lets live, as equivalent:
+# - ``_full_name_split``: ``strict=True`` of the two ``zip`` calls dropped, False or None: the
+#   words and their capitals are one list read twice, always of one length.
+# - ``_phone``: ``maxsplit=1`` dropped or 2: only the text before the first separator is read.
+# - ``_phone``: the groups left joined by "XXXX" rather than "": the non-digits are removed next.
+# - ``_phone``: ``national[6:9]`` for ``national[6:8]``: the national number has 8 digits.
+
+
 # Birth dates -----------------------------------------------------------------------------------
 
 
