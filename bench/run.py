@@ -30,6 +30,9 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     custody_evidence_s: 6.4 s           the evidence of change over 5,000 units, 20,000 visits and
                                         30 items (bench/custody.py)
     custody_evidence_sql_s: 7.3 s       the same tables in hand-written SQL
+    financial_report_s: 1.21 s          the financial report's figures over 5,000 workshops and
+                                        200,000 expenses (bench/financial_report.py)
+    financial_report_sql_s: 1.01 s      the same figures in hand-written SQL
     field_kit_out_s: 0.3 s              two sessions of 400 into one field kit (bench/fieldkit.py)
     field_kit_mb: 1.9 MB                its file
     field_kit_open_s: 8.5 s             opened on a venue laptop (a data folder of its own)
@@ -64,6 +67,7 @@ model instances), and the process's long-lived objects frozen out of the collect
 Usage: .venv/bin/python bench/run.py   (``make bench``)
        .venv/bin/python bench/run.py --only=session_page   (the session page's figures alone)
        .venv/bin/python bench/run.py --only=fieldkit       (the field kit's figures alone)
+       .venv/bin/python bench/run.py --only=financial_report  (the financial report's alone)
 """
 
 from __future__ import annotations
@@ -90,6 +94,8 @@ from documents import report as report_documents
 from donor_report import measure_donor_report
 from donor_report import report as report_donor
 from fieldkit import measure_fieldkit, report_fieldkit
+from financial_report import measure_financial_report
+from financial_report import report as report_financial
 from followup import measure_followup
 from followup import report as report_followup
 from participants_import import ROWS as IMPORT_ROWS
@@ -112,6 +118,7 @@ PAGE_TARGET_RATIO = 2.5  # median at 400 participants over median at 40
 PAGE_TARGET_P95 = 1.3  # p95 over median, at each size
 ONLY_SESSION_PAGE = "--only=session_page"
 ONLY_FIELDKIT = "--only=fieldkit"  # the field kit's figures alone, on the full registry
+ONLY_FINANCIAL_REPORT = "--only=financial_report"  # its own programme, no registry needed
 
 
 def configure(data_dir: Path) -> None:
@@ -628,6 +635,11 @@ def main() -> int:
 
         from django.db import connections
 
+        if sys.argv[1:] == [ONLY_FINANCIAL_REPORT]:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0, interactive=False)
+            return report_financial(measure_financial_report())
         user, sessions = build()
         if sys.argv[1:] == [ONLY_SESSION_PAGE]:
             return report_session_pages(measure_session_pages(sessions, user))
@@ -653,6 +665,7 @@ def main() -> int:
         donor = measure_donor_report()
         followup = measure_followup()
         custody = measure_custody()
+        financial = measure_financial_report()
 
     status = report_session_pages(results)
     print(f"export_{EXPORT_ROWS}_rows_peak_mb: {export_peak_mb:.1f} MB")
@@ -665,6 +678,7 @@ def main() -> int:
     status = report_donor(donor) or status
     status = report_followup(followup) or status
     status = report_custody(custody) or status
+    status = report_financial(financial) or status
     status = report_fieldkit(field) or status
     slowest = max(import_empty_s, import_full_s, import_aliases_s)
     if slowest > IMPORT_TARGET_S:

@@ -192,6 +192,10 @@ KALAN_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 20_000)
 KALAN_PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 KALAN_PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 64_000_000)
 
+# A budget line whose actuals stray from its planned amount by more than this percentage needs an
+# explanation (kalan/finance/budget.py).
+KALAN_BUDGET_VARIANCE_PERCENT = envint("BUDGET_VARIANCE_PERCENT", 10)
+
 # Where the public reaches Kalan: the QR code of a certificate holds <this>/v/<short code>/.
 KALAN_PUBLIC_URL = envstr("PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -10,6 +10,7 @@ from kalan.assessments import urls as assessments
 from kalan.certificates import urls as certificates
 from kalan.core import urls as core
 from kalan.custody import urls as custody
+from kalan.documents import urls as documents
 from kalan.fieldkit import urls as fieldkit
 from kalan.finance import urls as finance
 from kalan.people import urls as people
@@ -54,6 +55,13 @@ urlpatterns = [
     # finance: payment statements
     path("sessions/<uuid:uid>/", include(finance.session_patterns)),
     path("etats/", include(finance.statement_patterns)),
+    # finance: a workshop's budget, expenses and their receipts, funds received
+    path("ateliers/<int:pk>/", include(finance.workshop_patterns)),
+    # documents: the commands written to, a session's invitation letters and mission orders
+    path("personnes/referentiel/destinataires/", include(documents.addressee_patterns)),
+    path("sessions/<uuid:uid>/", include(documents.session_patterns)),
+    path("lettres/", include(documents.letter_patterns)),
+    path("ordres-de-mission/", include(documents.mission_order_patterns)),
     # relays: commitments, restitutions, follow-up rounds; participants' and relays' phone pages
     path("relais/", include(relays.staff_patterns)),
     path("e/", include(relays.commitment_phone_patterns)),

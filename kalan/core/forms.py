@@ -167,7 +167,15 @@ class OrganisationForm(forms.Form):
 class SignatoryForm(forms.ModelForm):
     class Meta:
         model = Signatory
-        fields = ["name", "title", "order", "signs_certificates", "statement_role"]
+        fields = [
+            "name",
+            "title",
+            "order",
+            "signs_certificates",
+            "statement_role",
+            "signs_letters",
+            "signs_mission_orders",
+        ]
         help_texts = {
             "statement_role": _(
                 "La case de l’état de paiement où son nom est imprimé : établi par, vérifié "

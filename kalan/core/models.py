@@ -154,6 +154,10 @@ class Signatory(GlobalModel):
         blank=True,
         default="",
     )
+    # Issue 19: who signs the invitation letters to the commands, and the mission orders
+    # (kalan.documents). Several may be ticked: the first in ``order`` signs.
+    signs_letters = models.BooleanField(_("signe les lettres aux commandements"), default=False)
+    signs_mission_orders = models.BooleanField(_("signe les ordres de mission"), default=False)
 
     class Meta:
         verbose_name = _("signataire")

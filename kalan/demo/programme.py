@@ -46,6 +46,8 @@ from kalan.core.models import Organisation, Partner, Place, User
 from kalan.core.roles import Role
 from kalan.core.services import organisation_create
 from kalan.demo.assessments import demo_assessments_load
+from kalan.demo.budget import demo_budget_load
+from kalan.demo.correspondence import demo_correspondence_load
 from kalan.demo.custody import demo_custody_load
 from kalan.demo.followup import demo_followup_load
 from kalan.people.models import Corps, Person, Posting, Rank, Unit
@@ -304,6 +306,13 @@ COUNTS = (
     "custody_interviews",
     "custody_recommendations",
     "visit_reports",
+    # The workshop's budget, funds received and expenses with receipts (kalan/demo/budget.py).
+    "budget_lines",
+    "funds_received",
+    "expenses",
+    # The commands the invitation letters go to, and their signatory (kalan/demo/correspondence.py).
+    "addressees",
+    "signatories",
 )
 
 
@@ -422,6 +431,17 @@ def _load(*, result: DemoResult) -> None:
         monitor=accounts[Role.MONITORING],
         created=created,
     )
+    # The workshop's budget funded by EUCAP Sahel Mali, its funds received and some expenses.
+    demo_budget_load(
+        workshop=workshop,
+        partner=partner,
+        finance=accounts[Role.FINANCE],
+        checker=accounts[Role.ADMINISTRATOR],
+        dry_run=result.dry_run,
+        created=created,
+    )
+    # The commands the invitation letters of both sessions go to, and who signs them.
+    demo_correspondence_load(organisation=organisation, created=created)
     # The NPM's visits to the custody cells of both regions, before and after the sessions.
     demo_custody_load(
         units=units,

@@ -285,3 +285,98 @@ class VisitReport(GlobalModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+def tdr_file_path(tdr: TermsOfReference, filename: str) -> str:
+    # Never a name a person typed: the path is made of the version's uid and the format.
+    extension = filename.rsplit(".", 1)[-1]
+    return f"tdr/{tdr.workshop_id}/{tdr.uid}.{extension}"
+
+
+class TermsOfReference(GlobalModel):
+    """One version of a workshop's terms of reference (« termes de référence », TDR), in one
+    language: its sections' text, drafted from the data (``kalan.reports.tdr``), then edited.
+
+    A version is a *draft* until someone marks it *sent* to a partner: then its text and the
+    Word and PDF files printed at that moment are kept as they were sent, and the next edit
+    starts a new version (one draft at most per workshop and language).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SENT = "sent", _("envoyé")
+
+    workshop = models.ForeignKey(
+        Workshop,
+        verbose_name=_("atelier"),
+        on_delete=models.PROTECT,
+        related_name="terms_of_reference",
+    )
+    language = models.CharField(_("langue"), max_length=2, choices=Language.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    # {section key: text}, the keys of ``kalan.reports.tdr.SECTIONS``.
+    sections = models.JSONField(_("sections"), default=dict)
+    status = models.CharField(
+        _("statut"), max_length=5, choices=Status.choices, default=Status.DRAFT
+    )
+    drafted_at = models.DateTimeField(_("rédigé à partir des données le"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    sent_on = models.DateField(_("envoyé le"), null=True, blank=True)
+    sent_to = models.ForeignKey(
+        Partner,
+        verbose_name=_("envoyé à"),
+        on_delete=models.PROTECT,
+        related_name="terms_of_reference",
+        null=True,
+        blank=True,
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marqué envoyé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    docx_file = models.FileField(_("fichier Word envoyé"), upload_to=tdr_file_path, blank=True)
+    pdf_file = models.FileField(_("fichier PDF envoyé"), upload_to=tdr_file_path, blank=True)
+
+    class Meta:
+        verbose_name = _("termes de référence")
+        verbose_name_plural = _("termes de référence")
+        ordering = ["workshop", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "language", "version"], name="tdr_one_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "language"],
+                condition=models.Q(status="draft"),
+                name="tdr_one_draft_per_language",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="tdr_version_from_1"),
+            # A sent version says when and to whom, and keeps its files; a draft has none of it.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        status="sent",
+                        sent_on__isnull=False,
+                        sent_to__isnull=False,
+                    )
+                    & ~models.Q(docx_file="")
+                    & ~models.Q(pdf_file="")
+                )
+                | models.Q(status="draft", sent_on__isnull=True, sent_to__isnull=True),
+                name="tdr_sent_has_date_partner_and_files",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop} — TDR v{self.version} ({self.language})"

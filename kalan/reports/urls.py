@@ -8,11 +8,13 @@ from django.urls import URLPattern, path, re_path
 from kalan.reports import (
     views_dashboard,
     views_evidence,
+    views_financial,
     views_followup,
     views_funded,
     views_photos,
     views_press,
     views_reports,
+    views_tdr,
     views_visit_report,
 )
 
@@ -39,6 +41,13 @@ donor_patterns: list[URLPattern] = [
         "fichier/<slug:fmt>/",
         views_reports.donor_report_download,
         name="donor_report_download",
+    ),
+    # The financial report (views_financial): beside the reports, from the same figures' page.
+    path("financier/", views_financial.financial_report, name="financial_report"),
+    path(
+        "financier/fichier/<slug:fmt>/",
+        views_financial.financial_report_download,
+        name="financial_report_download",
     ),
 ]
 
@@ -86,6 +95,38 @@ workshop_patterns: list[URLPattern] = [
         "communique/<str:language>/communique.pdf",
         views_press.workshop_press_pdf,
         name="workshop_press_pdf",
+    ),
+    # Terms of reference (« termes de référence »), in French (``fr``) or English (``en``).
+    path("termes-de-reference/<str:language>/", views_tdr.workshop_tdr, name="workshop_tdr"),
+    path(
+        "termes-de-reference/<str:language>/rediger/",
+        views_tdr.workshop_tdr_redraft,
+        name="workshop_tdr_redraft",
+    ),
+    path(
+        "termes-de-reference/<str:language>/apercu/",
+        views_tdr.workshop_tdr_preview,
+        name="workshop_tdr_preview",
+    ),
+    path(
+        "termes-de-reference/<str:language>/envoyer/",
+        views_tdr.workshop_tdr_send,
+        name="workshop_tdr_send",
+    ),
+    path(
+        "termes-de-reference/<str:language>/tdr.docx",
+        views_tdr.workshop_tdr_docx,
+        name="workshop_tdr_docx",
+    ),
+    path(
+        "termes-de-reference/<str:language>/tdr.pdf",
+        views_tdr.workshop_tdr_pdf,
+        name="workshop_tdr_pdf",
+    ),
+    path(
+        "termes-de-reference/<str:language>/version-<int:version>.<slug:fmt>",
+        views_tdr.workshop_tdr_version,
+        name="workshop_tdr_version",
     ),
     path("rapport/", views_reports.activity_report, name="activity_report"),
     # ``modifier/`` before ``<fmt>/``: both would match ``rapport/fr/modifier/``.

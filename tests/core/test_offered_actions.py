@@ -19,9 +19,10 @@ from django.urls import Resolver404, resolve, reverse
 from kalan.assessments import services as assessments
 from kalan.assessments.models import Test
 from kalan.core.models import User
+from kalan.finance.models import BudgetLine, Expense
 from kalan.workshops.models import Enrollment, Session
 from tests.assessments.builders import small_bank
-from tests.factories import AttendanceFactory, EnrollmentFactory
+from tests.factories import AttendanceFactory, EnrollmentFactory, FundingFactory, PartnerFactory
 from tests.workshops.clicks import attendance_click
 
 ROLES = [
@@ -72,7 +73,46 @@ def _pages(enrollment: Enrollment, user: User) -> list[str]:
         ]
     if user.has_perm("kalan.issue_field_kits"):
         pages.append(reverse("field_return_list"))
+    if user.has_perm("kalan.write_correspondence"):
+        pages += [
+            reverse("session_letters", kwargs={"uid": session.uid}),
+            reverse("session_mission_orders", kwargs={"uid": session.uid}),
+        ]
+    if user.has_perm("kalan.manage_reference"):
+        pages.append(reverse("addressee_list"))
+    if user.has_perm("kalan.view_budget"):
+        _budget_with_an_expense(session)
+        pages += [
+            reverse(name, kwargs={"pk": session.workshop.pk})
+            for name in ("workshop_budget", "workshop_expenses", "workshop_funds")
+        ]
+        # The financial report of every funder, refused here (the venue line's variance is not
+        # explained): its link to the budget is offered to who may write the explanation only.
+        pages.append(
+            f"{reverse('financial_report')}?bailleur=&du=2022-01-01&au=2022-12-31&langue=fr"
+        )
     return pages
+
+
+def _budget_with_an_expense(session: Session) -> None:
+    """A line and an unchecked expense, so that the budget's pages show their buttons."""
+    if Expense.objects.filter(workshop=session.workshop).exists():
+        return
+    partner = PartnerFactory(name="EUCAP Sahel Mali", acronym="EUCAP")
+    FundingFactory(workshop=session.workshop, partner=partner)
+    BudgetLine.objects.create(
+        workshop=session.workshop, category="venue", partner=partner, planned=300_000
+    )
+    expense = Expense(
+        workshop=session.workshop,
+        category="venue",
+        partner=partner,
+        amount=1_000,
+        spent_on=session.start_date,
+        description="Salle",
+        receipt="finance/receipts/piece.pdf",  # the pages name it, never read it
+    )
+    expense.save()
 
 
 def _addresses(html: str) -> set[str]:

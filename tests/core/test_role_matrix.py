@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,10 @@ import docx
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -64,7 +67,10 @@ from kalan.custody.models import (
     VisitPhoto,
 )
 from kalan.custody.services_visits import visit_photo_add
-from kalan.finance.models import PaymentStatement
+from kalan.documents.mission_orders import Traveller
+from kalan.documents.models import Addressee, Letter, MissionOrder
+from kalan.documents.services import addressee_create, letters_issue, mission_orders_issue
+from kalan.finance.models import BudgetLine, Expense, PaymentStatement
 from kalan.finance.statements import statement_issue
 from kalan.people import merge
 from kalan.people.models import Person, PersonMerge, ReferenceAlias, Unit
@@ -77,6 +83,7 @@ from kalan.reports.models import Indicator, Language, Photo
 from kalan.reports.photos import photo_family_set, photos_upload
 from kalan.reports.press import PressSubject, press_release_redraft
 from kalan.reports.services_reports import activity_report_save, donor_report_save, targets_set
+from kalan.reports.tdr import tdr_current, tdr_save
 from kalan.workshops.importing.service import import_batch_create
 from kalan.workshops.models import Attendance, Enrollment, ImportBatch, Session, Workshop
 from tests.assessments.builders import bank_question, open_test, small_bank
@@ -90,6 +97,7 @@ from tests.factories import (
     WorkshopFactory,
     place,
 )
+from tests.finance.receipts import pdf_bytes
 from tests.workshops.clicks import attendance_click
 
 USERS = (
@@ -280,6 +288,41 @@ def _site(session: Session, *, objectives: list[CurriculumObjective], n: int, by
     )
 
 
+def _correspondence(organisation: Organisation, sessions: list[Session], *, by: User) -> None:
+    """A command written to, and a letter and a mission order for each session (issue 19)."""
+    organisation.signatories.create(
+        name="Adama Coulibaly",
+        title="Le Président",
+        signs_certificates=False,
+        signs_letters=True,
+        signs_mission_orders=True,
+    )
+    command = addressee_create(
+        name="Direction régionale de la Police de Mopti",
+        head_title="Monsieur le Directeur régional de la Police nationale",
+    )
+    for session in sessions:
+        dated = session.start_date - dt.timedelta(days=20)
+        letters_issue(
+            session=session,
+            addressees=[command],
+            officers=3,
+            deadline=session.start_date - dt.timedelta(days=5),
+            profile="OPJ",
+            paid="un per diem",
+            dated=dated,
+            by=by,
+        )
+        traveller = Traveller(
+            name="Mariam Traoré",
+            function="Chargée de programme",
+            transport="Véhicule de service",
+            departure=session.start_date - dt.timedelta(days=1),
+            return_on=session.end_date + dt.timedelta(days=1),
+        )
+        mission_orders_issue(session=session, travellers=[traveller], dated=dated, by=by)
+
+
 @pytest.fixture
 def world(
     settings: Settings,
@@ -334,6 +377,17 @@ def world(
     targets_set(workshop=workshop, values={Indicator.PERSONS_TRAINED: 30})
     swiss = PartnerFactory(name="Coopération suisse", acronym="DDC")
     FundingFactory(workshop=other, partner=swiss, amount=8_000_000)
+    # The statements' per diems and transport on budget lines, their variance explained: the
+    # financial report may be issued (an unexplained one refuses it).
+    for budgeted, paying in ((workshop, funder), (other, swiss)):
+        for category in ("per_diem", "transport"):
+            BudgetLine.objects.create(
+                workshop=budgeted,
+                category=category,
+                partner=paying,
+                planned=1,
+                variance_note="Matrice des rôles.",
+            )
     for partner in (funder, swiss):
         donor_report_save(
             partner=partner,
@@ -345,6 +399,7 @@ def world(
             by=programme_officer,
         )
     custody = _custody(unit=sevare.participant.person.unit, monitor=npm_monitor)
+    _correspondence(organisation, [sevare_session, segou_session], by=programme_officer)
     return World(
         custody=custody,
         sevare=sevare,
@@ -462,6 +517,28 @@ def partners(name: str, expected: str, kwargs: Kwargs = _none, data: Data = _non
     ]
 
 
+def funders(name: str, expected: str, kwargs: Kwargs = _none) -> list[Row]:
+    """The financial report of the donor viewer's partner, of another partner's (404 for the
+    donor viewer) and of every funder at once (404 for the donor viewer too)."""
+    other = expected.split()
+    if other[DONOR] in ("200", "302"):
+        other[DONOR] = "404"
+
+    def period(partner: Partner | None) -> dict[str, str]:
+        return {
+            "bailleur": str(partner.pk) if partner else "",
+            "du": YEAR_START.isoformat(),
+            "au": YEAR_END.isoformat(),
+            "langue": "fr",
+        }
+
+    return [
+        Row(name, kwargs, expected, where="EUCAP", query=lambda w: period(w.partner)),
+        Row(name, kwargs, " ".join(other), where="DDC", query=lambda w: period(w.other_partner)),
+        Row(name, kwargs, " ".join(other), where="tous", query=lambda w: period(None)),
+    ]
+
+
 def _session(site: Site, world: World) -> dict[str, object]:
     return site.uid
 
@@ -478,8 +555,80 @@ def _statement(site: Site, world: World) -> dict[str, object]:
     return {"uid": site.statement.uid}
 
 
+def _budget_line(site: Site, world: World) -> dict[str, object]:
+    line = BudgetLine.objects.filter(workshop=site.workshop).order_by("pk").first()
+    assert line is not None
+    return {"pk": site.workshop.pk, "line": line.pk}
+
+
+def _expense(site: Site, world: World) -> dict[str, object]:
+    """An unchecked expense of the workshop with its receipt, made again when a permitted POST
+    deleted or checked it."""
+    expense = Expense.objects.filter(workshop=site.workshop, checked_by=None).first()
+    if expense is None:
+        line = BudgetLine.objects.filter(workshop=site.workshop).order_by("pk").first()
+        assert line is not None
+        expense = Expense(
+            workshop=site.workshop,
+            category=line.category,
+            partner=line.partner,
+            amount=1_000,
+            spent_on=site.session.start_date,
+            description="Pause-café",
+            receipt_name="recu.pdf",
+        )
+        expense.receipt.save("piece.pdf", ContentFile(pdf_bytes("Reçu de la matrice")), save=False)
+        expense.save()
+    return {"pk": site.workshop.pk, "expense": expense.pk}
+
+
 def _certificate(site: Site, world: World) -> dict[str, object]:
     return {"uid": site.certificate.uid}
+
+
+def _letter(site: Site, world: World) -> dict[str, object]:
+    return {"uid": Letter.objects.get(session=site.session).uid}
+
+
+def _letters(site: Site, world: World) -> dict[str, object]:
+    return {"batch": Letter.objects.get(session=site.session).batch}
+
+
+def _mission_order(site: Site, world: World) -> dict[str, object]:
+    return {"uid": MissionOrder.objects.get(session=site.session).uid}
+
+
+def _mission_orders(site: Site, world: World) -> dict[str, object]:
+    return {"batch": MissionOrder.objects.get(session=site.session).batch}
+
+
+def _addressee(world: World) -> dict[str, object]:
+    return {"pk": Addressee.objects.get().pk}
+
+
+def _letters_form(site: Site, world: World) -> dict[str, object]:
+    return {
+        "addressees": [Addressee.objects.get().pk],
+        "officers": "2",
+        "deadline": f"{site.session.start_date - dt.timedelta(days=3):%d/%m/%Y}",
+        "dated": f"{site.session.start_date - dt.timedelta(days=10):%d/%m/%Y}",
+        "profile": "OPJ",
+        "paid": "un per diem",
+    }
+
+
+def _mission_orders_form(site: Site, world: World) -> dict[str, object]:
+    return {
+        "dated": f"{site.session.start_date - dt.timedelta(days=10):%d/%m/%Y}",
+        "travellers-TOTAL_FORMS": "1",
+        "travellers-INITIAL_FORMS": "0",
+        "travellers-0-include": "on",
+        "travellers-0-name": "Awa Diarra",
+        "travellers-0-function": "Comptable",
+        "travellers-0-transport": "Car",
+        "travellers-0-departure": f"{site.session.start_date:%d/%m/%Y}",
+        "travellers-0-return_on": f"{site.session.end_date:%d/%m/%Y}",
+    }
 
 
 def _restitution(site: Site, world: World) -> dict[str, object]:
@@ -524,6 +673,14 @@ def _session_in_french(site: Site, world: World) -> dict[str, object]:
 
 def _workshop_in_french(site: Site, world: World) -> dict[str, object]:
     return {"pk": site.workshop.pk, "language": "fr"}
+
+
+def _tdr_version(site: Site, world: World) -> dict[str, object]:
+    """Version 1 of the workshop's terms of reference in French, saved when none is yet."""
+    tdr = tdr_current(workshop=site.workshop, language="fr")
+    if tdr.pk is None:
+        tdr = tdr_save(workshop=site.workshop, language="fr", sections=tdr.sections, by=None)
+    return {"pk": site.workshop.pk, "language": "fr", "version": tdr.version, "fmt": "pdf"}
 
 
 def _user(world: World) -> dict[str, object]:
@@ -616,8 +773,16 @@ DASHBOARD = "200 200 403 200 403 200 403 403 403"  # view_dashboard
 REPORTS = "200 200 403 200 403 403 403 403 403"  # write_reports
 # write_reports, or view_funded for the report to the donor viewer's own partner (``partners``).
 DONOR_REPORTS = "200 200 403 200 403 403 200 403 403"
+# view_budget, or view_funded for the financial report of the donor viewer's own partner.
+FINANCIAL = "200 200 403 200 200 403 200 403 403"
 # issue_field_kits: a kit carries persons and trainers' credentials out of headquarters.
 FIELD_KITS = "200 200 403 403 403 403 403 403 403"
+# view_budget: a workshop's budget, expenses, receipts, funds; manage_budget writes and checks.
+BUDGET = "200 200 403 200 200 403 403 403 403"
+MANAGE_BUDGET = "200 403 403 403 200 403 403 403 403"
+MANAGE_BUDGET_POST_ONLY = "405 403 403 403 405 403 403 403 403"  # checked before the method
+# write_correspondence: letters to the commands, mission orders.
+CORRESPONDENCE = "200 200 403 403 403 403 403 403 403"
 # issue_field_kits, a return bundle's preview: none uploaded in this browser session, nothing found.
 FIELD_RETURN = "404 404 403 403 403 403 403 403 403"
 
@@ -645,6 +810,11 @@ REFERENCE_GET: list[Row] = [
     *row("plan_create", CHANGE),
     *row("axis_create", CHANGE, lambda w: {"pk": w.axis.plan_id}),
     *row("partner_create", CHANGE),
+    # The commands the letters go to (manage_reference).
+    *row("addressee_list", CHANGE),
+    *row("addressee_create", CHANGE),
+    *row("addressee_edit", CHANGE, _addressee),
+    *row("addressee_delete", POST_ONLY, _addressee),
 ]
 
 
@@ -742,9 +912,28 @@ GET: list[Row] = [
     *both("restitution_photo", RELAYS, _restitution),
     *both("session_export", PERSONS, lambda s, w: {"uid": s.session.uid, "fmt": "xlsx"}),
     *both("session_statements", STATEMENTS, _session),
+    *both("workshop_budget", BUDGET, _workshop),
+    *both("budget_line_edit", MANAGE_BUDGET, _budget_line),
+    *both("budget_line_delete", MANAGE_BUDGET_POST_ONLY, _budget_line),
+    *both("workshop_expenses", BUDGET, _workshop),
+    *both("expense_create", MANAGE_BUDGET, _workshop),
+    *both("expense_check", MANAGE_BUDGET_POST_ONLY, _expense),
+    *both("expense_delete", MANAGE_BUDGET_POST_ONLY, _expense),
+    *both("expense_receipt", BUDGET, _expense),
+    *both("workshop_funds", BUDGET, _workshop),
     *both("session_statement_preview_xlsx", STATEMENTS, _session),
     *both("statement_pdf", STATEMENTS, _statement),
     *both("statement_xlsx", STATEMENTS, _statement),
+    # Letters to the commands and mission orders (write_correspondence).
+    *both("session_letters", CORRESPONDENCE, _session),
+    *both("letter_pdf", CORRESPONDENCE, _letter),
+    *both("letter_docx", CORRESPONDENCE, _letter),
+    *both("letter_template", CORRESPONDENCE, _letter),
+    *both("letters_zip", CORRESPONDENCE, _letters),
+    *both("session_mission_orders", CORRESPONDENCE, _session),
+    *both("mission_order_pdf", CORRESPONDENCE, _mission_order),
+    *both("mission_order_docx", CORRESPONDENCE, _mission_order),
+    *both("mission_orders_zip", CORRESPONDENCE, _mission_orders),
     *both("session_certificates", READ_TESTS, _session),
     *both("certificates_issue", POST_ONLY, _session),
     *both("certificates_download", READ_TESTS, _session),
@@ -767,6 +956,14 @@ GET: list[Row] = [
     *both("workshop_press_redraft", PHOTOS, _workshop_in_french),
     *both("workshop_press_docx", PHOTOS, _workshop_in_french),
     *both("workshop_press_pdf", PHOTOS, _workshop_in_french),
+    # Terms of reference: write_correspondence (administrator, programme officer) only.
+    *both("workshop_tdr", CORRESPONDENCE, _workshop_in_french),
+    *both("workshop_tdr_redraft", CORRESPONDENCE, _workshop_in_french),
+    *both("workshop_tdr_preview", CORRESPONDENCE, _workshop_in_french),
+    *both("workshop_tdr_send", CORRESPONDENCE, _workshop_in_french),
+    *both("workshop_tdr_docx", CORRESPONDENCE, _workshop_in_french),
+    *both("workshop_tdr_pdf", CORRESPONDENCE, _workshop_in_french),
+    *both("workshop_tdr_version", CORRESPONDENCE, _tdr_version),
     *both("activity_report", REPORTS, _workshop),
     *both("activity_report_edit", REPORTS, _workshop_in_french),
     *both(
@@ -797,6 +994,12 @@ GET: list[Row] = [
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "xlsx"}),
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "docx"}),
     *partners("donor_report_download", DONOR_REPORTS, lambda w: {"fmt": "pdf"}),
+    # No period asked: to the address of the span of the funder's (or every funder's) sessions.
+    *row("financial_report", "302 302 403 302 302 403 302 403 403"),
+    *funders("financial_report", FINANCIAL),
+    *funders("financial_report_download", FINANCIAL, lambda w: {"fmt": "xlsx"}),
+    *funders("financial_report_download", FINANCIAL, lambda w: {"fmt": "docx"}),
+    *funders("financial_report_download", FINANCIAL, lambda w: {"fmt": "pdf"}),
     # Anonymous interviews (custody): view_interviews only, never programme nor monitoring.
     *row("interview_create", INTERVIEWS, lambda w: {"uid": w.custody.visit.uid}),
     *row("interview", INTERVIEWS, lambda w: {"uid": w.custody.interview.uid}),
@@ -849,7 +1052,8 @@ BY_OFFERED = "- - 403 403 403 403 403 - 403"  # two-factor: administrators, prog
 BY_PHOTOS = "- - 403 403 403 - 403 403 403"  # manage_photos, write_press
 BY_RESTITUTIONS = "- - 403 - 403 403 403 403 403"  # record_restitutions
 BY_REPORTS = "- - 403 - 403 403 403 403 403"  # write_reports: never the donor viewer
-BY_ANYONE = "- - - - - - - - -"  # one's own account: nobody refused
+BY_ANYONE = "- - - - - - - - -"
+BY_BUDGET = "- 403 403 403 - 403 403 403 403"  # manage_budget  # one's own account: nobody refused
 BY_VISITS_B = "- 403 403 403 403 403 403 - 403"  # record_visits, view_interviews
 PASSWORD = "Mopti-Sévaré-2022-solide"
 
@@ -981,6 +1185,14 @@ POST: list[Row] = [
     *row("two_factor_verify", BY_ANYONE),
     # Programme and M&E read the statements; issuing one is finance's (and the administrator's).
     *both("session_statements", "- 403 403 403 - 403 403 403 403", _session),
+    # A workshop's budget: manage_budget enters and checks (finance, administrator).
+    *both("workshop_budget", BY_BUDGET, _workshop, lambda s, w: {"line-planned": "5"}),
+    *both("budget_line_edit", BY_BUDGET, _budget_line, lambda s, w: {"action": "note"}),
+    *both("budget_line_delete", BY_BUDGET, _budget_line),
+    *both("expense_create", BY_BUDGET, _workshop, lambda s, w: {"amount": "5"}),
+    *both("expense_check", BY_BUDGET, _expense),
+    *both("expense_delete", BY_BUDGET, _expense),
+    *both("workshop_funds", BY_BUDGET, _workshop, lambda s, w: {"amount": "5"}),
     *both("certificates_issue", BY_CHANGE, _session, lambda s, w: {"language": "fr"}),
     *both("commitment_window", BY_RUN, _session, lambda s, w: {"action": "open"}),
     *both("restitution_create", BY_RESTITUTIONS, _relay, _restitution_form),
@@ -1013,6 +1225,20 @@ POST: list[Row] = [
     *both("session_press_redraft", BY_PHOTOS, _session_in_french),
     *both("workshop_press", BY_PHOTOS, _workshop_in_french, _press_text),
     *both("workshop_press_redraft", BY_PHOTOS, _workshop_in_french),
+    # Terms of reference: write_correspondence, the same roles as change_programme.
+    *both(
+        "workshop_tdr",
+        BY_CHANGE,
+        _workshop_in_french,
+        lambda s, w: {"title": "Autres termes de référence"},
+    ),
+    *both("workshop_tdr_redraft", BY_CHANGE, _workshop_in_french),
+    *both(
+        "workshop_tdr_send",
+        BY_CHANGE,
+        _workshop_in_french,
+        lambda s, w: {"sent_to": w.partner.pk, "sent_on": "03/10/2022"},
+    ),
     *both(
         "activity_report_edit",
         BY_REPORTS,
@@ -1110,6 +1336,14 @@ POST: list[Row] = [
         lambda w: {"image": _jpeg("cour.jpg"), "caption": "Cour", "places_only": "on"},
     ),
     *row("visit_photo_delete", BY_VISITS_B, _visit_photo),
+    # Letters and mission orders (write_correspondence); the commands (manage_reference).
+    *both("session_letters", BY_CHANGE, _session, _letters_form),
+    *both("session_mission_orders", BY_CHANGE, _session, _mission_orders_form),
+    *row("addressee_create", BY_CHANGE, data=lambda w: {"name": "X", "head_title": "Monsieur"}),
+    *row(
+        "addressee_edit", BY_CHANGE, _addressee, lambda w: {"name": "X", "head_title": "Monsieur"}
+    ),
+    *row("addressee_delete", BY_CHANGE, _addressee),
     # Field kits: administrators and programme officers (issue_field_kits).
     *row(
         "field_kit_create",
@@ -1181,7 +1415,22 @@ def _text(response: HttpResponseBase, data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
         cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
         return "\n".join([p.text for p in document.paragraphs] + cells)
+    if kind.startswith("application/zip"):  # the letters or mission orders of one round
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(
+                _text(
+                    HttpResponse(content_type=ZIPPED[name.rsplit(".", 1)[-1]]), archive.read(name)
+                )
+                for name in archive.namelist()
+            )
     return data.decode()
+
+
+ZIPPED = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _squeezed(text: str) -> str:

@@ -26,6 +26,7 @@ APPS = [
     "assessments",
     "certificates",
     "finance",
+    "documents",
     "relays",
     "custody",
     "fieldkit",
