@@ -252,7 +252,10 @@ class DemoAccount:
 
 
 def _lowered(label: str) -> str:
-    """« Formateur » → « formateur », but « Membre du MNP » keeps its acronym."""
+    """« Formateur » → « formateur », « Membre du MNP » → « membre du MNP »; a label that starts
+    with an acronym keeps it (the English "NPM member", not "nPM member")."""
+    if label[1:2].isupper():
+        return label
     return label[:1].lower() + label[1:]
 
 

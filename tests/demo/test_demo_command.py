@@ -298,3 +298,13 @@ def test_each_officer_served_in_their_unit_on_the_days_of_their_session() -> Non
         posting = posting_on(person=person, date=session.start_date)
         assert posting is not None, person
         assert (posting.unit_id, posting.rank_id) == (person.unit_id, person.rank_id)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("Formateur", "formateur"), ("Membre du MNP", "membre du MNP"), ("NPM member", "NPM member")],
+)
+def test_a_role_in_a_sentence_is_lowered_but_an_acronym_kept(label: str, expected: str) -> None:
+    from kalan.demo.programme import _lowered
+
+    assert _lowered(label) == expected
