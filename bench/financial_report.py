@@ -36,17 +36,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from donor_report import _median  # the same median of REPEAT (3) runs as the donor report's
 
 WORKSHOPS = 5_000
 EXPENSES_PER_WORKSHOP = 40
 STATEMENT_LINES = 20
-REPEAT = 3
 TARGET_FACTOR = 2.0
 START = dt.date(2019, 1, 7)
 END = dt.date(2026, 12, 31)
@@ -331,15 +330,6 @@ def _split(
                     key = (workshop_id, category, partner_id)
                     found[key] = found.get(key, 0) + part
     return found
-
-
-def _median(action: Callable[[], Any]) -> tuple[float, Any]:
-    timings, result = [], None
-    for _ in range(REPEAT):
-        began = time.perf_counter()
-        result = action()
-        timings.append(time.perf_counter() - began)
-    return statistics.median(timings), result
 
 
 def measure_financial_report() -> FinancialBench:

@@ -27,13 +27,12 @@ from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
 from kalan.assessments.selectors import HAKE_GAIN, INDIVIDUAL_GAIN
 from kalan.core.formats import date_range, date_short, days, money, number, percent
 from kalan.core.models import Organisation, Partner
-from kalan.core.render.spreadsheets import spreadsheet_safe
+from kalan.core.render.spreadsheets import headed_sheet, spreadsheet_safe
 from kalan.core.selectors import organisation_current
 from kalan.reports import charts, figures, figures_custody, figures_followup
 from kalan.reports.activity import breakdown_table, corps_chart, definitions, followup_blocks
@@ -323,20 +322,6 @@ FORMATS: dict[str, str] = {
 }
 
 
-def _sheet(book: Workbook, title: str, head: list[str], widths: list[int]) -> Any:
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append([spreadsheet_safe(text) for text in head])
-    band = PatternFill("solid", fgColor="E6E9EE")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = band
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 def _text(value: str) -> Any:
     return spreadsheet_safe(value)
 
@@ -351,7 +336,7 @@ def donor_xlsx(facts: DonorFacts) -> bytes:
     _breakdown_sheets(book, groups)
     if facts.custody is not None:
         head, rows = evidence_sheet_rows(facts.custody)
-        sheet = _sheet(book, _("Garde à vue"), head, [34, 34, 12, 12, 12, 12, 12, 10, 34])
+        sheet = headed_sheet(book, _("Garde à vue"), head, [34, 34, 12, 12, 12, 12, 12, 10, 34])
         for line in rows:
             sheet.append([_text(value) if isinstance(value, str) else value for value in line])
     buffer = io.BytesIO()
@@ -390,7 +375,7 @@ def _about_sheet(book: Workbook, facts: DonorFacts) -> None:
 
 
 def _indicator_sheet(book: Workbook, facts: DonorFacts, groups: list[Group]) -> None:
-    sheet = _sheet(
+    sheet = headed_sheet(
         book,
         _("Indicateurs"),
         [_("Atelier"), _("Indicateur"), _("Valeur"), _("Cible"), _("Unité")],
@@ -421,7 +406,7 @@ def _indicator_sheet(book: Workbook, facts: DonorFacts, groups: list[Group]) -> 
 
 def _breakdown_sheets(book: Workbook, groups: list[Group]) -> None:
     """Women and men of each workshop, then by corps, by region and by rank group."""
-    sheet = _sheet(
+    sheet = headed_sheet(
         book,
         _("Sexe"),
         [_("Atelier"), _("Femmes"), _("Hommes"), _("Personnes distinctes")],
@@ -437,7 +422,7 @@ def _breakdown_sheets(book: Workbook, groups: list[Group]) -> None:
         (_("Grade"), _("Catégorie de grade"), "by_rank_group"),
     )
     for name, label, attribute in breakdowns:
-        sheet = _sheet(
+        sheet = headed_sheet(
             book,
             name,
             [_("Atelier"), label, _("Femmes"), _("Hommes"), _("Total")],

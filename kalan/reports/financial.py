@@ -22,13 +22,12 @@ from typing import Any, Literal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
 from kalan.core.errors import KalanError
 from kalan.core.formats import date_short, money, number
 from kalan.core.models import Organisation, Partner
-from kalan.core.render.spreadsheets import spreadsheet_safe
+from kalan.core.render.spreadsheets import headed_sheet, spreadsheet_safe
 from kalan.core.selectors import organisation_current
 from kalan.finance.budget import Totals
 from kalan.reports.compose import (
@@ -157,20 +156,6 @@ def _text(value: Any) -> Any:
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
-def _sheet(book: Workbook, title: str, head: list[str], widths: list[int]) -> Any:
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append([_text(text) for text in head])
-    band = PatternFill("solid", fgColor="E6E9EE")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = band
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 def _append(sheet: Any, values: list[Any], *, money_from: int, bold: bool = False) -> None:
     """A row: texts neutralised, numbers as numbers (money from column ``money_from``)."""
     sheet.append([_text(value) for value in values])
@@ -194,11 +179,11 @@ def financial_xlsx(found: FinanceFigures, *, language: str) -> bytes:
     book = Workbook()
     _about_sheet(book, found, language)
     amounts = [_("Prévu"), _("Engagé"), _("Dépensé"), _("Écart")]
-    sheet = _sheet(book, _("Par ligne"), [_("Ligne"), *amounts], [34, 16, 16, 16, 16])
+    sheet = headed_sheet(book, _("Par ligne"), [_("Ligne"), *amounts], [34, 16, 16, 16, 16])
     for category in found.by_category:
         _append(sheet, [category.label, *_amounts(category.totals)], money_from=2)
     _append(sheet, [_("Total"), *_amounts(found.totals)], money_from=2, bold=True)
-    sheet = _sheet(book, _("Par atelier"), [_("Atelier"), *amounts], [50, 16, 16, 16, 16])
+    sheet = headed_sheet(book, _("Par atelier"), [_("Atelier"), *amounts], [50, 16, 16, 16, 16])
     for workshop in found.workshops:
         _append(sheet, [workshop.title, *_amounts(workshop.totals)], money_from=2)
     _append(sheet, [_("Total"), *_amounts(found.totals)], money_from=2, bold=True)
@@ -238,7 +223,7 @@ def _about_sheet(book: Workbook, found: FinanceFigures, language: str) -> None:
 def _lines_sheet(book: Workbook, found: FinanceFigures, amounts: list[str]) -> None:
     """Every line of every workshop, with its funder and its explanation."""
     names = {funder.partner_id: funder.name for funder in found.funders}
-    sheet = _sheet(
+    sheet = headed_sheet(
         book,
         _("Lignes des ateliers"),
         [_("Atelier"), _("Ligne"), _("Bailleur"), *amounts, _("Explication de l’écart")],
@@ -263,7 +248,7 @@ def _lines_sheet(book: Workbook, found: FinanceFigures, amounts: list[str]) -> N
 
 
 def _funders_sheet(book: Workbook, found: FinanceFigures) -> None:
-    sheet = _sheet(
+    sheet = headed_sheet(
         book,
         _("Fonds et solde"),
         [_("Bailleur"), _("Prévu"), _("Engagé"), _("Dépensé"), _("Fonds reçus"), _("Solde")],
@@ -279,7 +264,7 @@ def _funders_sheet(book: Workbook, found: FinanceFigures) -> None:
 
 
 def _documents_sheets(book: Workbook, found: FinanceFigures) -> None:
-    sheet = _sheet(
+    sheet = headed_sheet(
         book,
         _("Pièces justificatives"),
         [
@@ -307,7 +292,7 @@ def _documents_sheets(book: Workbook, found: FinanceFigures) -> None:
             yes if expense.checked else no,
         ]
         _append(sheet, row, money_from=6)
-    sheet = _sheet(
+    sheet = headed_sheet(
         book,
         _("États de paiement"),
         [_("Numéro"), _("Atelier"), _("Émis le"), _("Per diem"), _("Transport"), _("Total")],

@@ -31,14 +31,14 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -164,6 +164,23 @@ def _string_cell(sheet: WriteOnlyWorksheet, text: CellValue) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
+
+
+def headed_sheet(book: Workbook, title: str, head: Sequence[str], widths: Sequence[int]) -> Any:
+    """A new sheet of a report's workbook (not write-only): its bold, banded and wrapped head
+    row (neutralised against formulas, like every text cell), the columns' widths, the head
+    frozen. The donor and financial reports' sheets."""
+    sheet = book.create_sheet(title=title[:31])  # Excel's limit for a sheet's name
+    sheet.append([spreadsheet_safe(text) for text in head])
+    band = PatternFill("solid", fgColor="E6E9EE")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = band
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
 
 
 def export_filename(*, subject: str, fmt: Format, dated: bool = True) -> str:
