@@ -64,8 +64,29 @@ def over_budget(*, planned: int, variance: int, threshold: int | None = None) ->
     return variance > 0 and over_threshold(planned=planned, variance=variance, threshold=threshold)
 
 
+class _Variance:
+    """The variance of planned, committed and spent amounts (a line's, or a sum of lines')."""
+
+    planned: int
+    committed: int
+    spent: int
+
+    @property
+    def variance(self) -> int:
+        return self.spent + self.committed - self.planned
+
+    @property
+    def variance_sign(self) -> str:
+        """« + » over the plan, « − » (the minus sign) under it, nothing on it: for display."""
+        return "+" if self.variance > 0 else "\u2212" if self.variance < 0 else ""
+
+    @property
+    def variance_size(self) -> int:
+        return abs(self.variance)
+
+
 @dataclass(frozen=True, kw_only=True)
-class LineFigures:
+class LineFigures(_Variance):
     """One line of a workshop's budget and its actuals.
 
     ``line_id`` is None for actuals that no budget line holds: statement amounts of a workshop
@@ -85,19 +106,6 @@ class LineFigures:
     variance_note: str
     line_id: int | None
     threshold: int  # percent, ``variance_threshold()`` when computed
-
-    @property
-    def variance(self) -> int:
-        return self.spent + self.committed - self.planned
-
-    @property
-    def variance_sign(self) -> str:
-        """« + » over the plan, « − » (the minus sign) under it, nothing on it: for display."""
-        return "+" if self.variance > 0 else "\u2212" if self.variance < 0 else ""
-
-    @property
-    def variance_size(self) -> int:
-        return abs(self.variance)
 
     @property
     def needs_note(self) -> bool:
@@ -354,22 +362,10 @@ def workshop_lines(*, workshop: Workshop) -> list[LineFigures]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Totals:
+class Totals(_Variance):
     planned: int
     committed: int
     spent: int
-
-    @property
-    def variance(self) -> int:
-        return self.spent + self.committed - self.planned
-
-    @property
-    def variance_sign(self) -> str:
-        return "+" if self.variance > 0 else "\u2212" if self.variance < 0 else ""
-
-    @property
-    def variance_size(self) -> int:
-        return abs(self.variance)
 
 
 def totals(lines: Iterable[LineFigures]) -> Totals:
