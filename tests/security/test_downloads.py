@@ -18,16 +18,22 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from kalan.core.models import Partner, User
+from kalan.core.models import Organisation, Partner, Place, Signatory, User
 from kalan.custody.models import DetentionPlace, Visit
+from kalan.documents.mission_orders import Traveller
+from kalan.documents.models import Letter, MissionOrder
+from kalan.documents.services import addressee_create, letters_issue, mission_orders_issue
+from kalan.finance.models import BudgetLine
 from kalan.reports.models import Photo
 from kalan.reports.photos import photos_upload
+from kalan.reports.tdr import tdr_current, tdr_save, tdr_send
+from tests.factories import FundingFactory, corps, place
 from tests.security.routes import routes
 from tests.security.support import Programme, fetched
 
 # What the route's address ends with when it serves a file, or the parameter that picks its
 # format.
-FILE_ROUTE = re.compile(r"\.(pdf|docx|xlsx|csv|jpg)\$?$|[<:]fmt>")
+FILE_ROUTE = re.compile(r"\.(pdf|docx|xlsx|csv|jpg|zip)\$?$|[<:]fmt>")
 
 
 def photo_of(programme: Programme) -> Photo:
@@ -46,12 +52,79 @@ def visit_of(programme: Programme) -> Visit:
     return Visit.objects.create(place=place, kind="announced", visited_on=dt.date(2023, 2, 14))
 
 
+def correspondence_of(programme: Programme, funder: Partner) -> tuple[Letter, MissionOrder]:
+    """A letter to a command and a mission order of the session, issued and kept as issued."""
+    Signatory.objects.create(
+        organisation=Organisation.objects.get(),
+        name="Adama Coulibaly",
+        title="Le Président",
+        signs_letters=True,
+        signs_mission_orders=True,
+    )
+    command = addressee_create(
+        name="Direction régionale de la Police de Mopti",
+        head_title="Monsieur le Directeur régional de la Police nationale",
+        corps=corps("Police"),
+        place=place("Mopti", kind=Place.Kind.REGION),
+    )
+    start = programme.session.start_date
+    [letter] = letters_issue(
+        session=programme.session,
+        addressees=[command],
+        officers=4,
+        deadline=start - dt.timedelta(days=10),
+        profile="Officiers de police judiciaire",
+        paid="le per diem et le transport",
+        dated=start - dt.timedelta(days=20),
+        by=None,
+    )
+    traveller = Traveller(
+        name="Fatoumata Sangaré",
+        function="Formatrice",
+        transport="Véhicule de la Commission",
+        departure=start - dt.timedelta(days=1),
+        return_on=programme.session.end_date + dt.timedelta(days=1),
+    )
+    [order] = mission_orders_issue(
+        session=programme.session,
+        travellers=[traveller],
+        dated=start - dt.timedelta(days=5),
+        by=None,
+    )
+    return letter, order
+
+
+def tdr_sent_of(programme: Programme, funder: Partner) -> int:
+    """Version 1 of the workshop's terms of reference, saved and marked sent to the funder."""
+    workshop = programme.workshop
+    draft = tdr_current(workshop=workshop, language="fr")
+    tdr_save(workshop=workshop, language="fr", sections=draft.sections, by=None)
+    sent = tdr_send(
+        workshop=workshop, language="fr", partner=funder, sent_on=dt.date(2022, 10, 3), by=None
+    )
+    return sent.version
+
+
+def financed(programme: Programme, funder: Partner) -> None:
+    """The funder pays the workshop, whose per diem and transport lines hold the statement's
+    amounts: the financial report can be issued (no line over its plan unexplained)."""
+    FundingFactory(workshop=programme.workshop, partner=funder, amount=5_000_000)
+    for category in ("per_diem", "transport"):
+        BudgetLine.objects.create(
+            workshop=programme.workshop, category=category, partner=funder, planned=1_000_000
+        )
+
+
 def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]:
     """Every download, by route name: one address a format, naming the programme's records."""
     session, workshop = {"uid": programme.session.uid}, {"pk": programme.workshop.pk}
     donor = f"?partenaire={funder.pk}&du=2022-01-01&au=2022-12-31&langue=fr"
+    financial = f"?bailleur={funder.pk}&du=2022-01-01&au=2022-12-31&langue=fr"
     photo = photo_of(programme)
     visit = {"uid": visit_of(programme).uid}
+    letter, order = correspondence_of(programme, funder)
+    version = tdr_sent_of(programme, funder)
+    financed(programme, funder)
     simple = {
         "certificates_download": session,
         "certificate_download": {"uid": programme.certificate.uid},
@@ -73,6 +146,15 @@ def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]
         "commitment_forms_pdf": session,
         "visit_report_docx": visit,
         "visit_report_pdf": visit,
+        "letter_pdf": {"uid": letter.uid},
+        "letter_docx": {"uid": letter.uid},
+        "letter_template": {"uid": letter.uid},
+        "letters_zip": {"batch": letter.batch},
+        "mission_order_pdf": {"uid": order.uid},
+        "mission_order_docx": {"uid": order.uid},
+        "mission_orders_zip": {"batch": order.batch},
+        "workshop_tdr_docx": {**workshop, "language": "fr"},
+        "workshop_tdr_pdf": {**workshop, "language": "fr"},
     }
     urls = {name: [reverse(name, kwargs=kwargs)] for name, kwargs in simple.items()}
     by_format = {
@@ -81,10 +163,18 @@ def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]
         "dashboard_download": ({"chart": "participants"}, ("xlsx", "csv")),
         "activity_report_download": ({**workshop, "language": "fr"}, ("pdf", "docx")),
         "donor_report_download": ({}, ("pdf", "docx", "xlsx")),
+        "financial_report_download": ({}, ("xlsx", "docx", "pdf")),
+        "workshop_tdr_version": (
+            {**workshop, "language": "fr", "version": version},
+            ("pdf", "docx"),
+        ),
     }
     for name, (kwargs, formats) in by_format.items():
         urls[name] = [reverse(name, kwargs={**kwargs, "fmt": fmt}) for fmt in formats]
     urls["donor_report_download"] = [url + donor for url in urls["donor_report_download"]]
+    urls["financial_report_download"] = [
+        url + financial for url in urls["financial_report_download"]
+    ]
     image = reverse("photo_image", kwargs={"uid": photo.uid, "variant": "image"})
     urls["photo_image"] = [f"{image}?telecharger=1"]
     return urls
