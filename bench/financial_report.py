@@ -357,7 +357,9 @@ def measure_financial_report() -> FinancialBench:
                 print(f"bench: {key}: figures {lines.get(key)}, sql {hand_lines.get(key)}")
         print(f"bench: funds: figures {mine[1]}, sql {by_hand[1]}")
         sys.exit("bench: the financial figures and the hand-written SQL disagree")
-    if len(found.workshops) != WORKSHOPS or found.totals.spent <= 0:
+    # At least its own: in `make bench` the other benches' workshops are in the period too (the
+    # hand-written SQL above covers the same ones, and agreed).
+    if len(found.workshops) < WORKSHOPS or found.totals.spent <= 0:
         sys.exit(f"bench: the financial report covers {len(found.workshops)} workshops only")
     return FinancialBench(
         report_s=report_s,
