@@ -328,7 +328,8 @@ def report_session_pages(results: dict[int, PageFigures]) -> int:
     # two cores, measured here at ±40 % from one run to the next with nothing of Kalan changed.
     for size in SIZES:
         figures = results[size]
-        if figures.cpu_p95_ms > PAGE_TARGET_P95 * figures.cpu_median_ms:
+        cpu_outliers = figures.cpu_p95_ms > PAGE_TARGET_P95 * figures.cpu_median_ms
+        if cpu_outliers:
             print(
                 f"bench: at {size} participants the session page's CPU p95 "
                 f"({figures.cpu_p95_ms:.1f} ms) is above {PAGE_TARGET_P95}x its median "
@@ -337,7 +338,7 @@ def report_session_pages(results: dict[int, PageFigures]) -> int:
                 file=sys.stderr,
             )
             status = 1
-        if figures.p95_ms > PAGE_TARGET_P95 * figures.median_ms:
+        if not cpu_outliers and figures.p95_ms > PAGE_TARGET_P95 * figures.median_ms:
             print(
                 f"bench: note: at {size} participants the wall-time p95 ({figures.p95_ms:.1f} ms) "
                 f"is above {PAGE_TARGET_P95}x its median ({figures.median_ms:.1f} ms) while the "
