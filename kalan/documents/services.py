@@ -205,6 +205,8 @@ def _issue(
                 sequence=sequence, year=year, organisation=organisation, kind=kind
             )
             piece, record = build(number, n)
+            # The series' place of the piece, as numbered here: not read back from its number.
+            record.year, record.sequence, record.number = year, sequence, number
             stem = number.replace("/", "-")
             record.pdf.save(
                 f"{stem}.pdf", ContentFile(piece_pdf(piece, organisation=organisation)), save=False
@@ -284,9 +286,6 @@ def letters_issue(
             signatory_title=signer.title,
             issued_by=by,
             batch=batch,
-            year=dated.year,
-            sequence=int(number.split("/")[0]),
-            number=number,
         )
         return piece, letter
 
@@ -344,9 +343,6 @@ def mission_orders_issue(
             signatory_title=signer.title,
             issued_by=by,
             batch=batch,
-            year=dated.year,
-            sequence=int(number.split("/")[0]),
-            number=number,
         )
         return piece, order
 
