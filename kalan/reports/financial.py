@@ -152,13 +152,9 @@ def definitions() -> str:
 # --- the workbook ------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> Any:
-    return spreadsheet_safe(value) if isinstance(value, str) else value
-
-
 def _append(sheet: Any, values: list[Any], *, money_from: int, bold: bool = False) -> None:
     """A row: texts neutralised, numbers as numbers (money from column ``money_from``)."""
-    sheet.append([_text(value) for value in values])
+    sheet.append([spreadsheet_safe(value) for value in values])
     row = sheet.max_row
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
@@ -210,7 +206,7 @@ def _about_sheet(book: Workbook, found: FinanceFigures, language: str) -> None:
         (_("Définitions"), definitions()),
     ]
     for label, value in rows:
-        about.append([_text(label), _text(value)])
+        about.append([spreadsheet_safe(label), spreadsheet_safe(value)])
         if isinstance(value, dt.date):
             about.cell(row=about.max_row, column=2).number_format = DATE_FORMAT
     about.column_dimensions["A"].width = 22
