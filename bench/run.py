@@ -10,8 +10,13 @@ logged-in user. Prints one figure per line, ``name: value unit``:
     session_page_p95_ms_400: ...        the median, at each size)
     session_page_cpu_ms_40: 11.8 ms     the same requests' median CPU time (this thread's: the
     session_page_cpu_ms_400: ...        collector included, other programs' turns on the core not)
-    session_page_cpu_p95_ms_40: 12.9 ms their 95th percentile (target: at most PAGE_TARGET_P95 x
-    session_page_cpu_p95_ms_400: ...    the CPU median, at each size)
+    session_page_cpu_p95_ms_40: 12.9 ms their 95th percentile
+    session_page_cpu_p95_ms_400: ...
+    session_page_steady_cpu_p95_ms_40: 12.1 ms  that p95 once each request's CPU time is scaled
+    session_page_steady_cpu_p95_ms_400: ...     by the machine's speed at that moment (target: at
+                                        most PAGE_TARGET_P95 x the CPU median, at each size)
+    session_page_reference_p95_ratio: 1.1 x  the machine's own noise: p95 over median of the
+                                        reference work timed beside each request (below)
     session_page_kb_40: 40.8 KB         the body of one answer (target at 400: PAGE_TARGET_KB)
     session_page_kb_400: 240.8 KB
     session_page_queries_40: 13 queries SQL queries of one request
@@ -41,8 +46,8 @@ logged-in user. Prints one figure per line, ``name: value unit``:
 Exits non-zero when the page runs more queries at 400 participants than at 40: the number of
 queries of a page that lists rows must not grow with the rows; when the page at 400 weighs more
 than PAGE_TARGET_KB, takes more than PAGE_TARGET_RATIO times the page at 40, or when at either
-size the CPU time's p95 passes PAGE_TARGET_P95 times its median; when the export's peak passes
-EXPORT_TARGET_MB; when the duplicate scan takes more than SCAN_TARGET_S or misses the
+size the steady CPU time's p95 passes PAGE_TARGET_P95 times its median; when the export's peak
+passes EXPORT_TARGET_MB; when the duplicate scan takes more than SCAN_TARGET_S or misses the
 near-duplicates planted in the registry; when a copy sent at once is not stored, or the p99 of
 sending passes submissions.P99_TARGET_MS.
 
@@ -63,6 +68,16 @@ against 81 ms for the same markup in a Django template and 12 ms in Jinja2, not 
 template engine), enrollments and marks read as tuples (400 enrollments: 3 ms, against 40 ms as
 model instances), and the process's long-lived objects frozen out of the collector's walks:
 241 KB at 400, 41 KB at 40; CPU medians about 40 and 85 ms, p95 within 1.15x.
+
+The steady p95. CPU time leaves out the turns other programs take on a core, but not all of a
+virtual machine's noise: the host's other guests share the physical cores and caches, so the same
+work costs more CPU time when they are busy. Measured with a fixed piece of pure Python timed
+just before and just after each request (``reference_ms``): the requests above 1.3x the median
+were those whose reference was slow too (a run with 1.49x at 400 came to 1.16x once scaled),
+with no collection of the oldest generation among them (``gc.callbacks``, after the freeze). So
+each request's CPU time is divided by its reference's time over the references' median, and the
+p95 target is checked on that: what is left above it is Kalan's (a collection, a cache filled on
+some requests), which is what the target is for. The raw figures stay printed beside it.
 
 Usage: .venv/bin/python bench/run.py   (``make bench``)
        .venv/bin/python bench/run.py --only=session_page   (the session page's figures alone)
@@ -116,6 +131,7 @@ PAGE_REPEAT = 40
 PAGE_TARGET_KB = 250  # at 400 participants
 PAGE_TARGET_RATIO = 2.5  # median at 400 participants over median at 40
 PAGE_TARGET_P95 = 1.3  # p95 over median, at each size
+REFERENCE_LOOPS = 100_000  # the machine's speed, timed beside each request (reference_ms)
 ONLY_SESSION_PAGE = "--only=session_page"
 ONLY_FIELDKIT = "--only=fieldkit"  # the field kit's figures alone, on the full registry
 ONLY_FINANCIAL_REPORT = "--only=financial_report"  # its own programme, no registry needed
@@ -239,8 +255,22 @@ class PageFigures:
     p95_ms: float
     cpu_median_ms: float
     cpu_p95_ms: float
+    steady_cpu_p95_ms: float  # each request's CPU time over the machine's speed at the moment
+    reference_ratio: float  # the reference work's p95 over its median: the machine's noise
     queries: int
     kb: float  # the body of one answer, in KB (1,000 bytes)
+
+
+def reference_ms() -> float:
+    """CPU milliseconds of a fixed piece of pure Python (about 7 ms here): the machine's speed at
+    this moment, timed beside each request of the session page."""
+    began = time.thread_time()
+    total = 0
+    for number in range(REFERENCE_LOOPS):
+        total += number * number % 7
+    if total < 0:  # never: keeps the loop's result alive
+        raise AssertionError(total)
+    return (time.thread_time() - began) * 1000
 
 
 def measure(client: Any, url: str, size: int) -> PageFigures:
@@ -251,21 +281,27 @@ def measure(client: Any, url: str, size: int) -> PageFigures:
 
     for _ in range(WARMUP):
         check(client.get(url), url, size)
-    timings, cpu = [], []
+    timings, cpu, references = [], [], []
     for _ in range(PAGE_REPEAT):
+        before = reference_ms()
         began, began_cpu = time.perf_counter(), time.thread_time()
         response = client.get(url)
         timings.append((time.perf_counter() - began) * 1000)
         cpu.append((time.thread_time() - began_cpu) * 1000)
+        references.append((before + reference_ms()) / 2)
         check(response, url, size)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         check(response, url, size)
+    usual = statistics.median(references)
+    steady = [spent * usual / reference for spent, reference in zip(cpu, references, strict=True)]
     return PageFigures(
         median_ms=statistics.median(timings),
         p95_ms=statistics.quantiles(timings, n=20)[-1],
         cpu_median_ms=statistics.median(cpu),
         cpu_p95_ms=statistics.quantiles(cpu, n=20)[-1],
+        steady_cpu_p95_ms=statistics.quantiles(steady, n=20)[-1],
+        reference_ratio=statistics.quantiles(references, n=20)[-1] / usual,
         queries=len(queries),
         kb=len(response.content) / 1000,
     )
@@ -293,6 +329,10 @@ def report_session_pages(results: dict[int, PageFigures]) -> int:
         print(f"session_page_cpu_ms_{size}: {results[size].cpu_median_ms:.1f} ms")
     for size in SIZES:
         print(f"session_page_cpu_p95_ms_{size}: {results[size].cpu_p95_ms:.1f} ms")
+    for size in SIZES:
+        print(f"session_page_steady_cpu_p95_ms_{size}: {results[size].steady_cpu_p95_ms:.1f} ms")
+    noise = max(results[size].reference_ratio for size in SIZES)
+    print(f"session_page_reference_p95_ratio: {noise:.2f} x")
     for size in SIZES:
         print(f"session_page_kb_{size}: {results[size].kb:.1f} KB")
     for size in SIZES:
@@ -322,27 +362,28 @@ def report_session_pages(results: dict[int, PageFigures]) -> int:
             file=sys.stderr,
         )
         status = 1
-    # The p95 target is checked on CPU time: the outliers issue 15 asked to find were inside the
-    # process (a full garbage collection walking every object, kalan/core/memory.py), and CPU
-    # time shows them; wall time adds the turns other programs take on this virtual machine's
-    # two cores, measured here at ±40 % from one run to the next with nothing of Kalan changed.
+    # The p95 target is checked on the steady CPU time (the module's docstring): the outliers
+    # issue 15 asked to find were inside the process (a full garbage collection walking every
+    # object, kalan/core/memory.py), and CPU time shows them; wall time adds the turns other
+    # programs take on this virtual machine's two cores, and raw CPU time what the host's other
+    # guests take of the cores' speed, which the reference work timed beside each request shows.
     for size in SIZES:
         figures = results[size]
-        cpu_outliers = figures.cpu_p95_ms > PAGE_TARGET_P95 * figures.cpu_median_ms
-        if cpu_outliers:
+        if figures.steady_cpu_p95_ms > PAGE_TARGET_P95 * figures.cpu_median_ms:
             print(
-                f"bench: at {size} participants the session page's CPU p95 "
-                f"({figures.cpu_p95_ms:.1f} ms) is above {PAGE_TARGET_P95}x its median "
+                f"bench: at {size} participants the session page's steady CPU p95 "
+                f"({figures.steady_cpu_p95_ms:.1f} ms) is above {PAGE_TARGET_P95}x its median "
                 f"({figures.cpu_median_ms:.1f} ms): some requests pay for the work of others "
                 "(the garbage collector, see kalan/core/memory.py).",
                 file=sys.stderr,
             )
             status = 1
-        if not cpu_outliers and figures.p95_ms > PAGE_TARGET_P95 * figures.median_ms:
+        elif figures.p95_ms > PAGE_TARGET_P95 * figures.median_ms:
             print(
                 f"bench: note: at {size} participants the wall-time p95 ({figures.p95_ms:.1f} ms) "
                 f"is above {PAGE_TARGET_P95}x its median ({figures.median_ms:.1f} ms) while the "
-                "CPU time is not: other programs took turns on the cores.",
+                "steady CPU time is not: the machine, not Kalan (session_page_reference_p95_ratio"
+                f" {figures.reference_ratio:.2f} x).",
                 file=sys.stderr,
             )
     return status
