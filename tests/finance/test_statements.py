@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pytest_django import Settings
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from kalan.core import formats
 from kalan.core.models import NumberBlock, Organisation, Signatory, User
@@ -26,7 +27,15 @@ from kalan.finance.statements import (
     statement_outdated,
 )
 from kalan.workshops.models import Attendance, Enrollment, Session
-from tests.factories import AttendanceFactory, EnrollmentFactory, PersonFactory, SessionFactory
+from tests.factories import (
+    AttendanceFactory,
+    EnrollmentFactory,
+    PersonFactory,
+    SessionFactory,
+    UnitFactory,
+    corps,
+    rank,
+)
 from tests.spreadsheets import xlsx_has_formulas, xlsx_values
 
 NBSP = "\u00a0"
@@ -172,6 +181,122 @@ def test_marks_outside_the_sessions_periods_are_not_paid(sevare_session: Session
     (line,) = statement_lines(session=sevare_session)
 
     assert line.days == 1
+
+
+def test_an_even_count_of_half_days_pays_whole_francs_without_rounding(
+    sevare_session: Session,
+) -> None:
+    session = sevare_session
+    session.half_days = True
+    session.per_diem_rate = 25_001
+    session.save()
+    enrollment = EnrollmentFactory(session=session)
+    _present(enrollment, 2, half=Attendance.Half.MORNING)
+    _present(enrollment, 2, half=Attendance.Half.AFTERNOON)
+
+    (line,) = statement_lines(session=session)
+
+    # Four half-days are two whole days: 2 × 25 001, nothing to round, and no float either.
+    assert (line.periods, line.days) == (4, 2)
+    assert line.per_diem == 50_002
+    assert type(line.per_diem) is int
+
+
+def test_whole_days_stay_integers_in_the_stored_line(sevare_session: Session) -> None:
+    _present(EnrollmentFactory(session=sevare_session), 3)
+
+    (line,) = statement_lines(session=sevare_session)
+
+    # Stored as JSON and shown as « 3 »: 3, not 3.0.
+    assert type(line.days) is int
+    assert json.dumps(line.as_json()["days"]) == "3"
+
+
+def test_lines_name_rank_corps_and_unit_and_leave_them_blank_for_a_civilian(
+    sevare_session: Session,
+) -> None:
+    officer = PersonFactory(
+        last_name="Coulibaly",
+        corps=corps("Gendarmerie"),
+        rank=rank("Gendarmerie", "Capitaine"),
+        unit=UnitFactory(corps=corps("Gendarmerie"), name="Brigade territoriale de Sévaré"),
+    )
+    civilian = PersonFactory(last_name="Diallo", corps=None, rank=None, unit=None)
+    _present(EnrollmentFactory(session=sevare_session, person=officer), 1)
+    _present(EnrollmentFactory(session=sevare_session, person=civilian), 1)
+
+    lines = statement_lines(session=sevare_session)
+
+    assert [(line.name.split()[0], line.rank, line.corps, line.unit) for line in lines] == [
+        ("COULIBALY", "Capitaine", "Gendarmerie", "Brigade territoriale de Sévaré"),
+        ("DIALLO", "", "", ""),
+    ]
+
+
+def test_lines_read_in_two_queries_however_many_payees(
+    sevare_session: Session, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    for days in (1, 2, 3, 3):
+        person = PersonFactory(unit=UnitFactory())
+        _present(EnrollmentFactory(session=sevare_session, person=person), days)
+
+    # The enrollments with their persons' rank, corps and unit; their attendance marks.
+    with django_assert_num_queries(2):
+        lines = statement_lines(session=sevare_session)
+
+    assert sorted(line.periods for line in lines) == [1, 2, 3, 3]
+    assert all(line.rank and line.corps and line.unit for line in lines)
+
+
+# Mutants of ``_read`` that `make mutation` (bench/mutation.py) lets live, as equivalent:
+# - the ``Prefetch`` of the attendance marks without its queryset, or with ``queryset=None``:
+#   the same marks in the same one query, read with every column rather than the three used.
+
+
+def test_a_superseded_enrollment_is_never_paid(sevare_session: Session) -> None:
+    kept = EnrollmentFactory(session=sevare_session, person=PersonFactory(last_name="Touré"))
+    merged = EnrollmentFactory(
+        session=sevare_session, person=PersonFactory(last_name="Toure"), superseded_by=kept
+    )
+    _present(kept, 2)
+    _present(merged, 3)
+
+    lines = statement_lines(session=sevare_session)
+
+    assert [(line.name.split()[0], line.days) for line in lines] == [("TOURÉ", 2)]
+
+
+def _line_of(days: float) -> statements.StatementLine:
+    """A line at 20 000 a day and 10 000 of transport."""
+    per_diem = int(days * 20_000)
+    return statements.StatementLine(
+        number=1,
+        name="PAYÉ Awa",
+        rank="",
+        corps="",
+        unit="",
+        role="participant",
+        periods=int(days * 2),
+        days=days,
+        per_diem=per_diem,
+        transport=10_000,
+        total=per_diem + 10_000,
+    )
+
+
+def test_sums_add_each_column_and_keep_a_half_day() -> None:
+    sums = statements.statement_sums([_line_of(2.5), _line_of(1)])
+
+    assert (sums.days, sums.per_diem, sums.transport, sums.total) == (3.5, 70_000, 20_000, 90_000)
+    assert sums.days_text == "3,5"
+
+
+def test_sums_of_half_days_that_make_whole_days_are_an_integer() -> None:
+    sums = statements.statement_sums([_line_of(2.5), _line_of(0.5)])
+
+    # The spreadsheet's total row shows 3, as whole days do, not 3.0.
+    assert sums.days == 3
+    assert type(sums.days) is int
 
 
 def test_amount_in_words_is_french() -> None:
