@@ -112,20 +112,20 @@ def _fold(text: str) -> str:
     return bare.casefold().translate(_LIGATURES)
 
 
-@lru_cache(maxsize=131_072)
-def name_key(last_name: str, first_names: str) -> str:
-    """The name as compared: folded words, sorted, joined by one space ("moussa traore").
-
-    Cached: a registry repeats its common names thousands of times, and the import and the scan
-    fold every one of them.
-    """
+def _name_key_uncached(last_name: str, first_names: str) -> str:
+    """The name as compared: folded words, sorted, joined by one space ("moussa traore")."""
     folded = _fold(f"{last_name} {first_names}")
     words = "".join(ch if ch.isalpha() else " " for ch in folded).split()
     return " ".join(sorted(words))
 
 
-@lru_cache(maxsize=100_000)
-def phonetic_key(word: str) -> str:
+# Cached: a registry repeats its common names thousands of times, and the import and the scan
+# fold every one of them. Wrapped here rather than decorated, like the functions below:
+# mutmut (`make mutation`) leaves decorated functions alone.
+name_key = lru_cache(maxsize=131_072)(_name_key_uncached)
+
+
+def _phonetic_key_uncached(word: str) -> str:
     """One word reduced to its sound, for blocking and for a second opinion on spelling."""
     key = _fold(word)
     for pattern, replacement in _SOUND_RULES:
@@ -133,9 +133,14 @@ def phonetic_key(word: str) -> str:
     return key
 
 
-@lru_cache(maxsize=100_000)
-def _phonetic_words(key: str) -> tuple[str, ...]:
+phonetic_key = lru_cache(maxsize=100_000)(_phonetic_key_uncached)
+
+
+def _phonetic_words_uncached(key: str) -> tuple[str, ...]:
     return tuple(sorted(filter(None, (phonetic_key(word) for word in key.split()))))
+
+
+_phonetic_words = lru_cache(maxsize=100_000)(_phonetic_words_uncached)
 
 
 def name_similarity(key_a: str, key_b: str) -> float:
@@ -146,9 +151,13 @@ def name_similarity(key_a: str, key_b: str) -> float:
         return 100.0
     score = fuzz.token_sort_ratio(key_a, key_b)
     sounds_a, sounds_b = _phonetic_words(key_a), _phonetic_words(key_b)
-    score = max(score, PHONETIC_WEIGHT * fuzz.ratio(" ".join(sounds_a), " ".join(sounds_b)))
     small, large = sorted((set(sounds_a), set(sounds_b)), key=len)
-    if len(small) >= 2 and small < large:
+    # A name without a Latin letter (Arabic or N'Ko script) has no sound: two such names would
+    # sound alike (two empty sounds), so it is compared by its spelling alone.
+    if small:
+        score = max(score, PHONETIC_WEIGHT * fuzz.ratio(" ".join(sounds_a), " ".join(sounds_b)))
+    # Every word of one is in the other, even when a word of it is written twice there.
+    if len(small) >= 2 and small <= large:
         score = max(score, SUBSET_SCORE)
     return float(score)
 
@@ -245,18 +254,22 @@ def person_similarity(a: PersonLike, b: PersonLike, *, name_count: int = 1) -> f
     return _bounded(names + points + common_name_points(name_count)) if names else 0.0
 
 
-@lru_cache(maxsize=100_000)
-def _sound(key: str) -> str:
+def _sound_uncached(key: str) -> str:
     """The name as it sounds, word order aside: persons sharing it are counted together."""
     return " ".join(_phonetic_words(key))
 
 
-@lru_cache(maxsize=100_000)
-def _block_keys(key: str) -> tuple[str, ...]:
+_sound = lru_cache(maxsize=100_000)(_sound_uncached)
+
+
+def _block_keys_uncached(key: str) -> tuple[str, ...]:
     codes = sorted({code[:BLOCK_PREFIX] for code in _phonetic_words(key)[:MAX_WORDS]})
     if len(codes) <= 1:
         return tuple(codes)
     return tuple(f"{a}|{b}" for a, b in combinations(codes, 2))
+
+
+_block_keys = lru_cache(maxsize=100_000)(_block_keys_uncached)
 
 
 PersonRowTuple = tuple[int, str, str, int | None, int | None, int | None, dt.date | None, str]

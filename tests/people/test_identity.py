@@ -5,14 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kalan.people import identity
 from kalan.people.identity import (
     LIKELY,
+    OTHER_BIRTH_DATE,
+    OTHER_CORPS,
+    OTHER_RANK,
+    OTHER_UNIT,
     PHONETIC_WEIGHT,
+    SAME_BIRTH_DATE,
+    SAME_CORPS,
+    SAME_RANK,
+    SAME_SERVICE_NUMBER,
+    SAME_UNIT,
     SUBSET_SCORE,
     Lookup,
     NameIndex,
@@ -26,6 +38,21 @@ from kalan.people.identity import (
 
 GENDARMERIE, POLICE = 1, 2
 SERGENT, ADJUDANT = 10, 11
+
+
+@pytest.fixture(autouse=True)
+def _keys_afresh() -> Iterator[None]:
+    """Each test folds and sounds names afresh: a key cached by an earlier test, or by the process
+    that forked this one (`make mutation`), would hide the rule under test."""
+    for cached in (
+        identity.name_key,
+        identity.phonetic_key,
+        identity._phonetic_words,
+        identity._sound,
+        identity._block_keys,
+    ):
+        cached.cache_clear()
+    yield
 
 
 def row(
@@ -398,3 +425,295 @@ def test_pairs_scores_each_pair_as_person_similarity_does_with_the_more_common_n
         pair: score for pair, score in expected.items() if score >= LIKELY
     }
     assert len(likely) == len({(a, b) for a, b, _ in likely})
+
+
+def test_a_typo_scores_its_spelling_when_that_beats_its_sound() -> None:
+    # "moussa traore" and "mousa traore" share 12 of their 25 letters: 2 × 12 / 25 = 96, above
+    # the 95 of the same sound.
+    score = name_similarity(name_key("Traoré", "Moussa"), name_key("Traoré", "Mousa"))
+    assert score == 96.0 > PHONETIC_WEIGHT * 100
+
+
+def test_names_without_a_latin_letter_are_compared_by_spelling_alone() -> None:
+    # Neither has a sound (phonetic_key keeps a to z): two empty sounds are no evidence.
+    ali_mohamed, fatima_ibrahim = name_key("محمد", "علي"), name_key("ابراهيم", "فاطمة")
+    assert phonetic_key("محمد") == ""
+    assert name_similarity(ali_mohamed, fatima_ibrahim) < 50
+    assert name_similarity(ali_mohamed, name_key("محمد", "علي")) == 100
+    a, b = row(1, "محمد", "علي"), row(2, "ابراهيم", "فاطمة")
+    assert person_similarity(a, b) < LIKELY
+
+
+def test_a_name_with_a_word_written_twice_scores_the_subset_score() -> None:
+    # The full name in the last-name column and the first name again in its own: every word of
+    # "Moussa Traoré" is in "Traoré Moussa Moussa".
+    repeated = name_key("Traoré Moussa", "Moussa")
+    assert name_similarity(repeated, name_key("Traoré", "Moussa")) == SUBSET_SCORE
+
+
+@pytest.mark.parametrize(
+    ("other", "points"),
+    [
+        pytest.param({"corps_id": GENDARMERIE}, SAME_CORPS, id="same-corps"),
+        pytest.param({"corps_id": POLICE}, OTHER_CORPS, id="other-corps"),
+        pytest.param({"rank_id": SERGENT}, SAME_RANK, id="same-rank"),
+        pytest.param({"rank_id": ADJUDANT}, OTHER_RANK, id="other-rank"),
+        pytest.param({"unit_id": 7}, SAME_UNIT, id="same-unit"),
+        pytest.param({"unit_id": 8}, OTHER_UNIT, id="other-unit"),
+        pytest.param({"birth_date": dt.date(1980, 1, 1)}, SAME_BIRTH_DATE, id="same-birth"),
+        pytest.param({"birth_date": dt.date(1985, 6, 1)}, OTHER_BIRTH_DATE, id="other-birth"),
+        pytest.param(
+            {"corps_id": GENDARMERIE, "service_number": "G-1", "birth_date": dt.date(1985, 6, 1)},
+            SAME_CORPS + SAME_SERVICE_NUMBER + OTHER_BIRTH_DATE,
+            id="same-number-other-birth",
+        ),
+        pytest.param({}, 0.0, id="all-unknown-on-one-side"),
+    ],
+)
+def test_each_field_known_on_both_sides_moves_the_name_score_by_its_points(
+    other: dict[str, Any], points: float
+) -> None:
+    known = row(1, "Traoré", "Moussa", rank=SERGENT, unit=7, birth=dt.date(1980, 1, 1),
+                number="G-1")  # fmt: skip
+    # Only the field under test is known on the other side: the rest count for nothing.
+    blank = PersonRow(2, "Traoré", "Moussa Ibrahim", None, None, None, None, "")
+    other_side = blank._replace(**other)
+    assert person_similarity(known, other_side) == SUBSET_SCORE + points
+    assert person_similarity(other_side, known) == SUBSET_SCORE + points
+
+
+def test_a_score_is_rounded_to_one_decimal() -> None:
+    mamadou, moussa = name_key("Coulibaly", "Mamadou"), name_key("Coulibaly", "Moussa")
+    name = name_similarity(mamadou, moussa)
+    assert round(name, 2) != round(name, 1)  # 78.79 …: a second decimal to drop
+    a = row(1, "Coulibaly", "Mamadou", corps=None)
+    b = row(2, "Coulibaly", "Moussa", corps=None)
+    assert person_similarity(a, b) == round(name, 1)
+
+
+def test_a_score_never_falls_below_zero() -> None:
+    a = row(1, "Traoré", "Moussa", birth=dt.date(1980, 1, 1))
+    b = row(2, "Diarra", "Awa", corps=POLICE, birth=dt.date(1985, 6, 1))
+    name = name_similarity(name_key("Traoré", "Moussa"), name_key("Diarra", "Awa"))
+    assert 0 < name < -(OTHER_CORPS + OTHER_BIRTH_DATE)
+    assert person_similarity(a, b) == 0.0
+
+
+def test_a_one_word_name_is_indexed_found_and_paired() -> None:
+    index = NameIndex([row(1, "Traoré", ""), row(2, "", ""), row(3, "Diarra", "")])
+    found = index.candidates(last_name="TRAORE", first_names="", min_score=0)
+    assert [person_id for person_id, _score in found] == [1]
+    index.add(row(4, "Traore", ""))
+    assert [(min(a, b), max(a, b)) for a, b, _ in index.pairs()] == [(1, 4)]
+
+
+def test_a_nameless_person_is_indexed_but_matches_no_one() -> None:
+    index = NameIndex([row(1, "", ""), row(2, "", "")])
+    assert len(index) == 2
+    assert index.candidates(last_name="", first_names="", min_score=0) == []
+    assert list(index.pairs(min_score=0)) == []
+
+
+def test_candidates_score_as_person_similarity_does_with_the_more_common_name() -> None:
+    """Every person sharing a name block with the row, with the score of ``person_similarity``
+    weighed by how many bear the more common of the two names, the row counted among the
+    bearers of its own; the other numbers of the row's corps left out, the holder of its own
+    number in."""
+    born, other_birth = dt.date(1980, 1, 1), dt.date(1985, 6, 1)
+    registry = [
+        row(1, "Coulibaly", "Moussa", rank=SERGENT, unit=7, birth=born),
+        row(2, "Koulibaly", "Moussa", rank=ADJUDANT, unit=8),
+        row(3, "Coulibaly", "Moussa", corps=None, unit=7, birth=other_birth),
+        row(4, "KOULIBALY", "Moussa", corps=POLICE, rank=SERGENT, birth=born),
+        row(5, "Coulibaly", "Moussa Ibrahim", unit=7, birth=born),
+        row(6, "Kulibali", "Mousa", number="G-6", rank=ADJUDANT, unit=7, birth=dt.date(1975, 3, 1)),
+        row(7, "Coulibaly", "Moussa", number="G-7", birth=born),
+        row(8, "Coulibaly", "Ibrahim Moussa", rank=SERGENT),
+        row(9, "Coulibaly", "Seydou"),  # shares a block with Moussa Seydou only
+        row(10, "Traoré", "Awa"),  # shares no block with any of the rows
+    ]
+    # Six of them bear a name that sounds as "Moussa Coulibaly"; Moussa Ibrahim, two; the rest,
+    # one each.
+    bearers = {1: 6, 2: 6, 3: 6, 4: 6, 5: 2, 6: 6, 7: 6, 8: 2, 9: 1, 10: 1}
+    gendarme = row(0, "KOULIBALY", "Moussa", rank=SERGENT, unit=7, birth=born)
+    newcomer = row(0, "Coulibaly", "Moussa Seydou", corps=None)
+    holder = row(0, "Coulibaly", "Moussa", rank=SERGENT, unit=8, birth=dt.date(1990, 1, 1),
+                  number="G-6")  # fmt: skip
+    # (row, how many of the index bear its name, the persons it meets)
+    looked_up = [
+        # A gendarme of a common name, his rank, unit and birth date known.
+        (gendarme, 6, [1, 2, 3, 4, 5, 6, 7, 8]),
+        # A name nobody bears yet, of no known corps.
+        (newcomer, 0, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        # The holder of G-6 under another spelling, rank, unit and birth date; G-7 is another
+        # gendarme.
+        (holder, 6, [1, 2, 3, 4, 5, 6, 8]),
+    ]
+    index = NameIndex(registry)
+    for lookup, lookup_bearers, expected_ids in looked_up:
+        found = index.candidates(
+            last_name=lookup.last_name, first_names=lookup.first_names, corps_id=lookup.corps_id,
+            rank_id=lookup.rank_id, unit_id=lookup.unit_id, birth_date=lookup.birth_date,
+            service_number=lookup.service_number, min_score=0, limit=None,
+        )  # fmt: skip
+        expected = {
+            person.person_id: person_similarity(
+                lookup, person, name_count=max(lookup_bearers + 1, bearers[person.person_id])
+            )
+            for person in registry
+            if person.person_id in expected_ids
+        }
+        assert dict(found) == expected
+        assert len(found) == len(expected)
+
+
+def test_persons_of_another_corps_indexed_first_do_not_hide_those_of_the_row_s_corps() -> None:
+    index = NameIndex([row(1, "Traoré", "Moussa", corps=POLICE), row(2, "Traoré", "Moussa")])
+    found = index.candidates(last_name="Traoré", first_names="Moussa", corps_id=GENDARMERIE)
+    assert [person_id for person_id, _score in found] == [2]
+
+
+def test_a_name_borne_by_ten_costs_fifteen_points_and_a_score_of_min_score_is_kept() -> None:
+    index = NameIndex([row(n, "Traoré", "Moussa") for n in range(1, 10)])
+    # Nine bear the name, and the row looked up: 100 + 5 for the corps - 15.
+    lookup: dict[str, Any] = {
+        "last_name": "Traoré",
+        "first_names": "Moussa",
+        "corps_id": GENDARMERIE,
+    }
+    found = index.candidates(**lookup, min_score=90, limit=None)
+    assert found == [(n, 90.0) for n in range(1, 10)]
+    assert index.candidates(**lookup, min_score=90.1) == []
+    index.add(row(10, "Traore", "Moussa"))
+    pairs = list(index.pairs(min_score=90))
+    assert len(pairs) == 45
+    assert {score for _a, _b, score in pairs} == {90.0}
+    assert list(index.pairs(min_score=90.1)) == []
+
+
+def test_the_index_returns_ten_candidates_unless_told_otherwise() -> None:
+    index = NameIndex([row(n, "Sidibé", "Awa") for n in range(1, 13)])
+    assert len(index.candidates(last_name="Sidibe", first_names="Awa", min_score=0)) == 10
+
+
+def test_candidates_come_best_first_then_by_person_id_whatever_the_order_indexed() -> None:
+    index = NameIndex(
+        [
+            row(9, "Coulibaly", "Moussa", rank=ADJUDANT),
+            row(5, "Coulibaly", "Moussa", rank=ADJUDANT),
+            row(7, "Koulibaly", "Moussa", rank=SERGENT),
+        ]
+    )
+    found = index.candidates(last_name="Coulibaly", first_names="Moussa", rank_id=SERGENT,
+                             corps_id=GENDARMERIE, limit=None)  # fmt: skip
+    assert [person_id for person_id, _score in found] == [7, 5, 9]
+    assert found[1][1] == found[2][1]  # the same name and rank: the lower id first
+
+
+def test_without_a_service_number_only_persons_sharing_a_name_block_are_candidates() -> None:
+    index = NameIndex([row(1, "Diarra", "Awa")])
+    lookup: dict[str, Any] = {
+        "last_name": "Traoré",
+        "first_names": "Moussa",
+        "corps_id": GENDARMERIE,
+    }
+    assert index.candidates(**lookup, min_score=0) == []
+
+
+def test_an_index_near_a_lookup_leaves_out_its_corps_when_the_names_share_no_block() -> None:
+    registry = [row(1, "Diarra", "Awa"), row(2, "Traore", "Mousa")]
+    near = NameIndex(registry, near=[Lookup(name_key("Traoré", "Moussa"), GENDARMERIE, "")])
+    assert len(near) == 1
+    assert near.candidates(last_name="Traoré", first_names="Moussa", corps_id=GENDARMERIE,
+                           min_score=0)[0][0] == 2  # fmt: skip
+
+
+def test_the_holder_of_the_number_is_no_candidate_when_nothing_of_the_name_agrees() -> None:
+    # "sy" and "kone" share no letter: a name score of 0, as with no name at all.
+    index = NameIndex([row(1, "Sy", "", number="G-5")])
+    assert index.candidates(last_name="Koné", first_names="", corps_id=GENDARMERIE,
+                            service_number="G-5", min_score=0) == []  # fmt: skip
+
+
+def test_a_service_number_without_a_corps_tells_no_one_apart() -> None:
+    index = NameIndex(
+        [
+            row(1, "Traoré", "Moussa", corps=None, number="1234"),
+            row(2, "Traoré", "Moussa", number="G-2"),
+        ]
+    )
+    assert [(min(a, b), max(a, b)) for a, b, _ in index.pairs()] == [(1, 2)]
+
+
+def test_two_records_agreeing_on_everything_are_paired_at_one_hundred() -> None:
+    born = dt.date(1980, 1, 1)
+    index = NameIndex(
+        [
+            row(1, "Traoré", "Moussa", rank=SERGENT, unit=7, birth=born, number="G-1"),
+            row(2, "TRAORE", "Moussa", rank=SERGENT, unit=7, birth=born),
+        ]
+    )
+    assert [(min(a, b), max(a, b), score) for a, b, score in index.pairs()] == [(1, 2, 100.0)]
+
+
+def test_pairs_finds_a_person_of_no_corps_indexed_before_one_of_a_corps() -> None:
+    index = NameIndex([row(1, "Traoré", "Moussa", corps=None), row(2, "Traore", "Moussa")])
+    assert [(a, b) for a, b, _score in index.pairs()] == [(1, 2)]
+
+
+def test_pairs_lists_once_each_pair_of_a_numbered_person_with_a_three_word_name() -> None:
+    index = NameIndex(
+        [
+            row(1, "Traoré", "Moussa Ibrahim", number="G-1"),
+            row(2, "TRAORE", "Ibrahim Moussa"),
+            row(3, "Traoré", "Moussa Ibrahim", corps=None),
+        ]
+    )
+    pairs = sorted((min(a, b), max(a, b)) for a, b, _score in index.pairs())
+    assert pairs == [(1, 2), (1, 3), (2, 3)]
+
+
+# Mutants of ``identity`` that `make mutation` (bench/mutation.py) lets live, as equivalent:
+# - ``_adjustment``: ``points = OTHER_CORPS`` or ``points = SAME_CORPS`` for ``+=``: points is
+#   still 0 there, the first points added.
+# - ``_sound``: the words joined by "XX XX" rather than " ": a sound is only counted (a key of
+#   ``_sound_counts``), and phonetic words are made of a to z only, so it still tells them apart.
+# - ``common_name_points``: ``count < 1`` for ``count <= 1``: one bearer then costs
+#   -min(30, 15 × log10(1)) = -0.0, which is 0.0.
+# - ``name_similarity``: ``not key_a and not key_b``: with one key empty the spelling scores 0
+#   and the empty key has no sound, so neither the sound nor the subset adds anything: 0.
+# - ``name_similarity``: ``sorted(..., key=len)`` with no key: two sets then sort by inclusion;
+#   the subset score needs one inside the other, and both orders then put the smaller first;
+#   ``small`` is empty when either set is.
+# - ``NameIndex.add`` and ``pairs``: a person's number (``_numbers``, ``numbers[i]``,
+#   ``numbers[j]``) replaced by None: ``pairs`` never scores two persons who both carry one, so
+#   ``_adjustment`` never sees two numbers there.
+# - ``candidates``: the number kept (stripped, or "XXXX") for a row of no known corps, or
+#   ``_by_number`` looked up without a corps: with no corps the number is read nowhere
+#   (``_keep_blocked`` reads it for the row's own corps; ``_by_number`` holds numbers with a
+#   corps only).
+# - ``candidates``: ``seen.add(None)`` for the holder of the number: ``_keep_blocked`` leaves
+#   out every numbered person of the row's corps when the row has a number, the holder among
+#   them. ``points if points is not None or True else 0.0`` (or ``1.0``): ``_adjustment`` of one
+#   corps and one number never returns None.
+# - ``candidates`` and ``pairs``: ``min_score < OTHER_CORPS_BEST`` for ``<=``: they differ at
+#   min_score 80 only, and two persons of different corps reach 80 with the same name (100) and
+#   birth date alone, a name then borne by two at least (-4.5); a rank and a unit belong to one
+#   corps (``Rank.corps``, ``Unit.corps``), so theirs differ.
+# - ``_keep_blocked``: ``seen.add(None)``: a person met again in a later block is kept again
+#   with the same points, the same score.
+# - The caches of one lookup or one scan bypassed (``_keeper``: ``commons.get(None)``,
+#   ``common = None``, ``names.get(None)``, ``name = None``; ``_Near.meets``: ``shares = None``,
+#   ``shares.get(None)``; ``pairs``: ``names.get(None, -1.0)``, default -2.0, ``name <= 0``,
+#   ``name < 1``): each value is computed again, the same.
+# - ``pairs``: the two keys of a pair in the other order (``and False``, ``or True``, ``<=``):
+#   ``name_similarity`` is symmetric; only the cache key changes.
+# - ``pairs``: ``shared_elsewhere`` with ``or``, ``>= 1`` or ``> 2``: a name has 1, 3, 6, 10 or
+#   15 blocks (the pairs of its codes), never 2, and a person of one block shares that block
+#   only, so "the first block shared" is then the block at hand anyway.
+# - ``_keeper`` and ``pairs``: the shortcut ``100 + points + common < min_score`` loosened
+#   (``- common``, ``101.0``): a person it no longer skips still scores under min_score, unless
+#   the score is lifted to it by the floor at 0 (min_score 0 or less) or by the rounding to one
+#   decimal (100 + points + common within 0.05 under min_score). Neither happens with LIKELY,
+#   the only min_score the callers pass: points are multiples of 5, and 15 × log10(n) never
+#   falls within 0.05 above one for a whole number n of bearers.
