@@ -263,7 +263,7 @@ def _rank_groups(tallies: list[Tally]) -> list[Tally]:
 
 
 def participation(*, scope: Scope, today: dt.date | None = None) -> Participation:
-    """The attendance figures of the sessions in scope: nine queries, whatever their number."""
+    """The attendance figures of the sessions in scope: eight queries, whatever their number."""
     return _participation(scope=scope, today=today, per=None).get(None, Participation())
 
 
