@@ -4,6 +4,11 @@ Builds its own data in a throwaway SQLite database (a temporary data folder, so 
 developer's ``var/`` is touched), then renders ``session_detail`` through django.test.Client as a
 logged-in user. Prints one figure per line, ``name: value unit``:
 
+    machine_reference_ms_start: 7.6 ms  a fixed piece of pure Python (``reference_ms``), median of
+    machine_reference_ms_end: 7.7 ms    200 runs, before and after everything else: the speed of
+                                        this virtual machine, which its neighbours on the host
+                                        change (7.6 then 12.2 ms a minute apart, nothing else
+                                        running): read the other figures of a run by it
     session_page_ms_40: 12.3 ms         median server time of PAGE_REPEAT requests after WARMUP
     session_page_ms_400: ...            (target: at most PAGE_TARGET_RATIO x the figure at 40)
     session_page_p95_ms_40: 14.1 ms     their 95th percentile (target: at most PAGE_TARGET_P95 x
@@ -132,6 +137,7 @@ PAGE_TARGET_KB = 250  # at 400 participants
 PAGE_TARGET_RATIO = 2.5  # median at 400 participants over median at 40
 PAGE_TARGET_P95 = 1.3  # p95 over median, at each size
 REFERENCE_LOOPS = 100_000  # the machine's speed, timed beside each request (reference_ms)
+MACHINE_REFERENCE_RUNS = 200  # about 2 s, at the start and the end of the whole bench
 ONLY_SESSION_PAGE = "--only=session_page"
 ONLY_FIELDKIT = "--only=fieldkit"  # the field kit's figures alone, on the full registry
 ONLY_FINANCIAL_REPORT = "--only=financial_report"  # its own programme, no registry needed
@@ -271,6 +277,12 @@ def reference_ms() -> float:
     if total < 0:  # never: keeps the loop's result alive
         raise AssertionError(total)
     return (time.thread_time() - began) * 1000
+
+
+def machine_reference_ms() -> float:
+    """The median of MACHINE_REFERENCE_RUNS ``reference_ms``: how fast this machine runs Python
+    now, printed at the start and the end of ``make bench`` to read its other figures by."""
+    return statistics.median(reference_ms() for _ in range(MACHINE_REFERENCE_RUNS))
 
 
 def measure(client: Any, url: str, size: int) -> PageFigures:
@@ -688,6 +700,7 @@ def main() -> int:
         if sys.argv[1:] == [ONLY_FIELDKIT]:
             registry_top_up(REGISTRY_SIZE)
             return report_fieldkit(measure_fieldkit(Path(folder), sessions[400], user))
+        machine_start = machine_reference_ms()
         # First, while the database is small: the copies' bench serves this folder itself.
         submissions = measure_submissions(Path(folder))
         results = measure_session_pages(sessions, user)
@@ -708,7 +721,10 @@ def main() -> int:
         followup = measure_followup()
         custody = measure_custody()
         financial = measure_financial_report()
+        machine_end = machine_reference_ms()
 
+    print(f"machine_reference_ms_start: {machine_start:.2f} ms")
+    print(f"machine_reference_ms_end: {machine_end:.2f} ms")
     status = report_session_pages(results)
     print(f"export_{EXPORT_ROWS}_rows_peak_mb: {export_peak_mb:.1f} MB")
     print(f"duplicate_scan_{REGISTRY_SIZE}_s: {scan_s:.1f} s")
