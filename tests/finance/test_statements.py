@@ -148,12 +148,18 @@ def test_every_role_with_attendance_is_paid_participants_first(sevare_session: S
     ]
 
 
-def test_a_half_day_counts_half_a_day(sevare_session: Session) -> None:
-    session = sevare_session
+def _by_half_days(session: Session) -> Session:
+    """The session paid by half-days, at 25 001 a day (an odd rate: a half franc shows) and
+    10 000 of transport."""
     session.half_days = True
     session.per_diem_rate = 25_001
     session.transport_rate = 10_000
     session.save()
+    return session
+
+
+def test_a_half_day_counts_half_a_day(sevare_session: Session) -> None:
+    session = _by_half_days(sevare_session)
     enrollment = EnrollmentFactory(session=session)
     # Two mornings and three afternoons: five half-days, two and a half days.
     _present(enrollment, 2, half=Attendance.Half.MORNING)
@@ -186,10 +192,7 @@ def test_marks_outside_the_sessions_periods_are_not_paid(sevare_session: Session
 def test_an_even_count_of_half_days_pays_whole_francs_without_rounding(
     sevare_session: Session,
 ) -> None:
-    session = sevare_session
-    session.half_days = True
-    session.per_diem_rate = 25_001
-    session.save()
+    session = _by_half_days(sevare_session)
     enrollment = EnrollmentFactory(session=session)
     _present(enrollment, 2, half=Attendance.Half.MORNING)
     _present(enrollment, 2, half=Attendance.Half.AFTERNOON)
