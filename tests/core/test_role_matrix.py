@@ -67,9 +67,8 @@ from kalan.custody.models import (
     VisitPhoto,
 )
 from kalan.custody.services_visits import visit_photo_add
-from kalan.documents.mission_orders import Traveller
 from kalan.documents.models import Addressee, Letter, MissionOrder
-from kalan.documents.services import addressee_create, letters_issue, mission_orders_issue
+from kalan.documents.services import mission_orders_issue
 from kalan.finance.models import BudgetLine, Expense, PaymentStatement
 from kalan.finance.statements import statement_issue
 from kalan.people import merge
@@ -87,6 +86,12 @@ from kalan.reports.tdr import tdr_current, tdr_save
 from kalan.workshops.importing.service import import_batch_create
 from kalan.workshops.models import Attendance, Enrollment, ImportBatch, Session, Workshop
 from tests.assessments.builders import bank_question, open_test, small_bank
+from tests.documents.correspondence import (
+    issue,
+    letters_signatory,
+    police_mopti_command,
+    traveller_to,
+)
 from tests.factories import (
     EnrollmentFactory,
     FundingFactory,
@@ -290,37 +295,20 @@ def _site(session: Session, *, objectives: list[CurriculumObjective], n: int, by
 
 def _correspondence(organisation: Organisation, sessions: list[Session], *, by: User) -> None:
     """A command written to, and a letter and a mission order for each session (issue 19)."""
-    organisation.signatories.create(
-        name="Adama Coulibaly",
-        title="Le Président",
-        signs_certificates=False,
-        signs_letters=True,
-        signs_mission_orders=True,
-    )
-    command = addressee_create(
-        name="Direction régionale de la Police de Mopti",
-        head_title="Monsieur le Directeur régional de la Police nationale",
-    )
+    letters_signatory(organisation)
+    command = police_mopti_command()
     for session in sessions:
         dated = session.start_date - dt.timedelta(days=20)
-        letters_issue(
-            session=session,
-            addressees=[command],
-            officers=3,
-            deadline=session.start_date - dt.timedelta(days=5),
-            profile="OPJ",
-            paid="un per diem",
+        issue(
+            session,
+            [command],
             dated=dated,
+            deadline=session.start_date - dt.timedelta(days=5),
             by=by,
         )
-        traveller = Traveller(
-            name="Mariam Traoré",
-            function="Chargée de programme",
-            transport="Véhicule de service",
-            departure=session.start_date - dt.timedelta(days=1),
-            return_on=session.end_date + dt.timedelta(days=1),
+        mission_orders_issue(
+            session=session, travellers=[traveller_to(session)], dated=dated, by=by
         )
-        mission_orders_issue(session=session, travellers=[traveller], dated=dated, by=by)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""What the letters' and mission orders' tests start from: a signatory, the commands."""
+"""What the letters' and mission orders' tests start from: a signatory, the commands, a
+traveller."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from pytest_django import Settings
 
 from kalan.core.models import Organisation, Place, Signatory
+from kalan.documents.mission_orders import Traveller
 from kalan.documents.models import Addressee
 from kalan.documents.services import addressee_create, letters_issue
 from kalan.workshops.models import Session
@@ -25,8 +27,8 @@ def media(settings: Settings, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def president(organisation: Organisation) -> Signatory:
+def letters_signatory(organisation: Organisation) -> Signatory:
+    """The president, who signs the letters and the mission orders (not the certificates)."""
     return Signatory.objects.create(
         organisation=organisation,
         name="Adama Coulibaly",
@@ -37,8 +39,8 @@ def president(organisation: Organisation) -> Signatory:
     )
 
 
-@pytest.fixture
-def police_mopti(db: None) -> Addressee:
+def police_mopti_command() -> Addressee:
+    """The regional directorate of the police of Mopti, with its head and postal address."""
     return addressee_create(
         name="Direction régionale de la Police de Mopti",
         head_title="Monsieur le Directeur régional de la Police nationale",
@@ -47,6 +49,27 @@ def police_mopti(db: None) -> Addressee:
         place=place("Mopti", kind=Place.Kind.REGION),
         postal_address="BP 104\nMopti",
     )
+
+
+def traveller_to(session: Session) -> Traveller:
+    """A programme officer who travels the day before the session and back the day after."""
+    return Traveller(
+        name="Mariam Traoré",
+        function="Chargée de programme",
+        transport="Véhicule de service",
+        departure=session.start_date - dt.timedelta(days=1),
+        return_on=session.end_date + dt.timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def president(organisation: Organisation) -> Signatory:
+    return letters_signatory(organisation)
+
+
+@pytest.fixture
+def police_mopti(db: None) -> Addressee:
+    return police_mopti_command()
 
 
 @pytest.fixture

@@ -18,16 +18,21 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from kalan.core.models import Organisation, Partner, Place, Signatory, User
+from kalan.core.models import Organisation, Partner, User
 from kalan.custody.models import DetentionPlace, Visit
-from kalan.documents.mission_orders import Traveller
 from kalan.documents.models import Letter, MissionOrder
-from kalan.documents.services import addressee_create, letters_issue, mission_orders_issue
+from kalan.documents.services import mission_orders_issue
 from kalan.finance.models import BudgetLine
 from kalan.reports.models import Photo
 from kalan.reports.photos import photos_upload
 from kalan.reports.tdr import tdr_current, tdr_save, tdr_send
-from tests.factories import FundingFactory, corps, place
+from tests.documents.correspondence import (
+    issue,
+    letters_signatory,
+    police_mopti_command,
+    traveller_to,
+)
+from tests.factories import FundingFactory
 from tests.security.routes import routes
 from tests.security.support import Programme, fetched
 
@@ -52,42 +57,19 @@ def visit_of(programme: Programme) -> Visit:
     return Visit.objects.create(place=place, kind="announced", visited_on=dt.date(2023, 2, 14))
 
 
-def correspondence_of(programme: Programme, funder: Partner) -> tuple[Letter, MissionOrder]:
+def correspondence_of(programme: Programme) -> tuple[Letter, MissionOrder]:
     """A letter to a command and a mission order of the session, issued and kept as issued."""
-    Signatory.objects.create(
-        organisation=Organisation.objects.get(),
-        name="Adama Coulibaly",
-        title="Le Président",
-        signs_letters=True,
-        signs_mission_orders=True,
-    )
-    command = addressee_create(
-        name="Direction régionale de la Police de Mopti",
-        head_title="Monsieur le Directeur régional de la Police nationale",
-        corps=corps("Police"),
-        place=place("Mopti", kind=Place.Kind.REGION),
-    )
+    letters_signatory(Organisation.objects.get())
     start = programme.session.start_date
-    [letter] = letters_issue(
-        session=programme.session,
-        addressees=[command],
-        officers=4,
+    [letter] = issue(
+        programme.session,
+        [police_mopti_command()],
         deadline=start - dt.timedelta(days=10),
-        profile="Officiers de police judiciaire",
-        paid="le per diem et le transport",
         dated=start - dt.timedelta(days=20),
-        by=None,
-    )
-    traveller = Traveller(
-        name="Fatoumata Sangaré",
-        function="Formatrice",
-        transport="Véhicule de la Commission",
-        departure=start - dt.timedelta(days=1),
-        return_on=programme.session.end_date + dt.timedelta(days=1),
     )
     [order] = mission_orders_issue(
         session=programme.session,
-        travellers=[traveller],
+        travellers=[traveller_to(programme.session)],
         dated=start - dt.timedelta(days=5),
         by=None,
     )
@@ -122,7 +104,7 @@ def download_urls(programme: Programme, funder: Partner) -> dict[str, list[str]]
     financial = f"?bailleur={funder.pk}&du=2022-01-01&au=2022-12-31&langue=fr"
     photo = photo_of(programme)
     visit = {"uid": visit_of(programme).uid}
-    letter, order = correspondence_of(programme, funder)
+    letter, order = correspondence_of(programme)
     version = tdr_sent_of(programme, funder)
     financed(programme, funder)
     simple = {
